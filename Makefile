@@ -1,0 +1,45 @@
+# Two commands: `make train` (set up + train the demo) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.sumix-installed
+DEMO ?= configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py
+FMNIST := /usr/share/datasets/fashion-mnist
+PYTEST_ARGS ?=
+
+.PHONY: setup data train train-baseline test clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-test.txt setup.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -r requirements.txt -r requirements-test.txt
+	$(PY) -m pip install --no-deps -e .
+	touch $(STAMP)
+
+# Fashion-MNIST from Debian's package (needs root + apt); no download by us.
+data:
+	@if [ -f $(FMNIST)/train-images-idx3-ubyte.gz ]; then \
+	  echo "Fashion-MNIST found in $(FMNIST)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq dataset-fashion-mnist; \
+	else \
+	  echo "Fashion-MNIST missing: run 'sudo apt-get install dataset-fashion-mnist'" \
+	       "or put the four idx .gz files in a folder and pass" \
+	       "--cfg-options train_dataloader.dataset.data_root=... (and val/test)"; \
+	  exit 1; \
+	fi
+
+train: setup data
+	$(PY) tools/train.py $(DEMO)
+
+train-baseline: setup data
+	$(PY) tools/train.py configs/fashion_mnist/resnet18-w16_cutmix_fmnist-demo.py
+
+test: setup
+	$(PY) -m pytest tests -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,9 @@
+"""Helpers behind ``tools/*.py``: config loading, runner building and
+one-line error reporting."""
+from .config import check_cfg_options, load_config
+from .errors import cli_errors
+from .runner import build_runner_from_cfg
+
+__all__ = [
+    'load_config', 'check_cfg_options', 'cli_errors', 'build_runner_from_cfg'
+]

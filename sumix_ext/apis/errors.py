@@ -1,0 +1,37 @@
+"""Turn expected user errors into one line, not a traceback."""
+import contextlib
+import os
+import sys
+
+DEBUG_ENV = 'SUMIX_DEBUG'
+
+
+def _user_error_types() -> tuple:
+    from ..compat.torch_load import CheckpointLoadError
+    return (FileNotFoundError, NotADirectoryError, KeyError, ValueError,
+            TypeError, CheckpointLoadError)
+
+
+def _one_line(exc: BaseException) -> str:
+    msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+    text = ' '.join(str(msg).split())
+    # mmengine prefixes build errors with "class `X` in path/to/x.py: ".
+    while text.startswith('class `') and ': ' in text:
+        text = text.split(': ', 1)[1]
+    return f'error: {text}'
+
+
+@contextlib.contextmanager
+def cli_errors():
+    """Report expected errors as ``error: <cause and fix>`` and exit 2.
+
+    Set ``SUMIX_DEBUG=1`` to get the full traceback instead.
+    """
+    try:
+        yield
+    except _user_error_types() as exc:
+        if os.environ.get(DEBUG_ENV, '0') not in ('', '0'):
+            raise
+        print(_one_line(exc), file=sys.stderr)
+        print(f'(set {DEBUG_ENV}=1 for the full traceback)', file=sys.stderr)
+        sys.exit(2)

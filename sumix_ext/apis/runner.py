@@ -1,0 +1,26 @@
+"""Build an MMEngine runner from a merged config."""
+from mmengine.config import Config
+from mmengine.registry import RUNNERS
+from mmengine.runner import Runner
+
+from ..compat import allow_unsafe_load
+
+
+def build_runner_from_cfg(cfg: Config) -> Runner:
+    """Build the runner (``runner_type`` if the config names one).
+
+    ``cfg.unsafe_load=True`` allows full unpickling of checkpoints that the
+    safe loader refuses (with a warning per file).
+
+    Args:
+        cfg (Config): Merged config.
+
+    Returns:
+        Runner: The runner.
+    """
+    import sumix_ext  # noqa: F401  (registers components, applies compat)
+    if cfg.get('unsafe_load', False):
+        allow_unsafe_load(True)
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)

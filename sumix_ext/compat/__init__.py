@@ -1,0 +1,28 @@
+"""Compatibility fixes for the pinned stack, applied once on ``import sumix_ext``.
+
+Each fix is small, idempotent and tested in ``tests/test_compat``:
+
+* :mod:`.torch_load` - torch>=2.6 loads with ``weights_only=True``, which
+  rejects the MMEngine objects stored in every MMEngine checkpoint.
+* :mod:`.mmcv_hue` - numpy 2 makes ``mmcv.adjust_hue`` overflow for a
+  negative hue factor.
+* :mod:`.dist_cpu` - MMEngine's ``launcher='pytorch'`` assumes CUDA.
+"""
+from .dist_cpu import apply_dist_cpu_fix
+from .mmcv_hue import adjust_hue, apply_mmcv_hue_fix
+from .torch_load import (UNSAFE_LOAD_ENV, allow_unsafe_load,
+                         apply_torch_load_fix, safe_torch_load)
+
+
+def apply_all() -> None:
+    """Apply every compatibility fix (safe to call many times)."""
+    apply_torch_load_fix()
+    apply_mmcv_hue_fix()
+    apply_dist_cpu_fix()
+
+
+__all__ = [
+    'apply_all', 'apply_torch_load_fix', 'apply_mmcv_hue_fix',
+    'apply_dist_cpu_fix', 'adjust_hue', 'safe_torch_load',
+    'allow_unsafe_load', 'UNSAFE_LOAD_ENV'
+]

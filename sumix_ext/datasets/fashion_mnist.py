@@ -1,0 +1,107 @@
+"""Fashion-MNIST read straight from the idx ``.gz`` files (no download)."""
+import gzip
+import os.path as osp
+from typing import List
+
+import numpy as np
+from mmpretrain.datasets import FashionMNIST
+from mmpretrain.registry import DATASETS
+
+DEBIAN_ROOT = '/usr/share/datasets/fashion-mnist'
+FILES = {
+    'train': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'),
+    'test': ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'),
+}
+GET_HINT = ('install them with `apt-get install dataset-fashion-mnist` '
+            f'(Debian; files land in {DEBIAN_ROOT}) or `make data`, or set '
+            'data_root to a folder holding the four Fashion-MNIST idx files')
+
+
+def _open(path: str):
+    """Open ``path`` or ``path.gz`` (whichever exists)."""
+    if osp.isfile(path):
+        return open(path, 'rb')
+    return gzip.open(path + '.gz', 'rb')
+
+
+def read_idx(path: str) -> np.ndarray:
+    """Read an idx (SN3) ubyte file, plain or ``.gz``, into a numpy array.
+
+    Args:
+        path (str): File path without the ``.gz`` suffix.
+
+    Returns:
+        np.ndarray: ``uint8`` array of the stored shape.
+    """
+    with _open(path) as f:
+        data = f.read()
+    magic = int.from_bytes(data[0:4], 'big')
+    if magic >> 8 != 0x08:  # 0x08: unsigned byte
+        raise ValueError(f'{path}: not an unsigned-byte idx file '
+                         f'(magic {magic:#x}); the file may be corrupt')
+    ndim = magic & 0xFF
+    shape = tuple(
+        int.from_bytes(data[4 + 4 * i:8 + 4 * i], 'big') for i in range(ndim))
+    offset = 4 + 4 * ndim
+    expected = int(np.prod(shape))
+    if len(data) - offset != expected:
+        raise ValueError(f'{path}: expected {expected} values for shape '
+                         f'{shape}, found {len(data) - offset}; the file is '
+                         'truncated - ' + GET_HINT)
+    return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(shape)
+
+
+@DATASETS.register_module()
+class LocalFashionMNIST(FashionMNIST):
+    """Fashion-MNIST (10 classes, 60k train / 10k test, 28x28 grey) from
+    local idx files, as shipped by Debian's ``dataset-fashion-mnist``.
+
+    Unlike mmpretrain 1.2.0's ``FashionMNIST`` (which picks the files by
+    ``test_mode`` - so ``split='test'`` alone silently loads the 60k train
+    set), the files are chosen by ``split``. Never downloads.
+
+    Args:
+        data_root (str): Folder with ``{train,t10k}-{images-idx3,
+            labels-idx1}-ubyte[.gz]``. Defaults to Debian's location.
+        split (str): ``'train'`` or ``'test'``.
+        **kwargs: Passed to mmpretrain's ``FashionMNIST``/``BaseDataset``
+            (``pipeline``, ``indices`` for a subset, ``test_mode``...).
+    """
+
+    def __init__(self, data_root: str = DEBIAN_ROOT, split: str = 'train',
+                 **kwargs):
+        kwargs.setdefault('download', False)
+        if split not in FILES:
+            raise ValueError(f"LocalFashionMNIST: split must be 'train' or "
+                             f"'test', got {split!r}")
+        super().__init__(data_root=data_root, split=split, **kwargs)
+
+    def _paths(self) -> List[str]:
+        root = self.data_prefix['root']
+        return [osp.join(root, name) for name in FILES[self.split]]
+
+    def _check_exists(self) -> bool:
+        return all(
+            osp.isfile(p) or osp.isfile(p + '.gz') for p in self._paths())
+
+    def load_data_list(self) -> List[dict]:
+        """Read the split's images and labels."""
+        if not self._check_exists():
+            missing = [
+                osp.basename(p) + '[.gz]' for p in self._paths()
+                if not (osp.isfile(p) or osp.isfile(p + '.gz'))
+            ]
+            raise FileNotFoundError(
+                f'Fashion-MNIST {self.split} files not found in '
+                f"{self.data_prefix['root']!r} (missing: "
+                f"{', '.join(missing)}); {GET_HINT}")
+        img_path, label_path = self._paths()
+        imgs = read_idx(img_path)
+        labels = read_idx(label_path).astype(np.int64)
+        if len(imgs) != len(labels):
+            raise ValueError(f'Fashion-MNIST {self.split}: {len(imgs)} images '
+                             f'but {len(labels)} labels; {GET_HINT}')
+        return [{
+            'img': img,
+            'gt_label': np.array(label, dtype=np.int64)
+        } for img, label in zip(imgs, labels)]

@@ -1,0 +1,2 @@
+"""Backbones missing from mmpretrain (added as the benchmarks need them)."""
+__all__ = []

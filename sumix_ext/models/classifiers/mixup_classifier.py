@@ -1,0 +1,104 @@
+"""Image classifier that trains with a mixer and, optionally, SUMix."""
+from typing import List, Optional
+
+import torch
+from mmpretrain.models.classifiers import ImageClassifier
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+from ..losses import mixup_cross_entropy
+from ..mixers import as_lam_tensor, build_mixer
+
+
+@MODELS.register_module()
+class MixupClassifier(ImageClassifier):
+    """mmpretrain ``ImageClassifier`` with mixup training and SUMix.
+
+    Training (``mode='loss'``):
+
+    * ``mixer=None``: plain ``ImageClassifier`` training (the head's loss).
+    * ``mixer`` set, ``sumix=None``: ``x_mix, index, lam = mixer(x)`` and the
+      mixup cross-entropy ``lam*CE(z_m, y_a) + (1-lam)*CE(z_m, y_b)``.
+    * ``mixer`` and ``sumix`` set: the clean batch ``x`` also goes through
+      backbone/neck/head (train mode, with gradients) and the loss is
+      :class:`~sumix_ext.models.losses.SUMixLoss`. The head must provide
+      ``forward_sumix`` (e.g. :class:`~sumix_ext.models.heads.SUMixHead`).
+
+    Prediction is unchanged: backbone -> neck -> head ``fc`` logits.
+
+    Args:
+        backbone (dict): Backbone config.
+        neck (dict, optional): Neck config.
+        head (dict): Head config.
+        mixer (dict, optional): Mixer config, e.g.
+            ``dict(type='BatchCutMix', alpha=0.2)``.
+        sumix (dict, optional): SUMix loss config, e.g.
+            ``dict(type='SUMixLoss', gamma=0.5, lam_reduction='batch')``.
+            ``None`` switches SUMix off.
+        **kwargs: Passed to ``ImageClassifier`` (``data_preprocessor``,
+            ``init_cfg``, ``pretrained``, ``train_cfg``).
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 neck: Optional[dict] = None,
+                 head: Optional[dict] = None,
+                 mixer: Optional[dict] = None,
+                 sumix: Optional[dict] = None,
+                 **kwargs):
+        train_cfg = kwargs.get('train_cfg') or {}
+        if mixer is not None and 'augments' in train_cfg:
+            raise ValueError(
+                'MixupClassifier: set either model.mixer or '
+                'model.train_cfg.augments, not both; our mixers go in '
+                'model.mixer')
+        super().__init__(backbone, neck=neck, head=head, **kwargs)
+        self.mixer = build_mixer(mixer) if mixer is not None else None
+        self.sumix = MODELS.build(sumix) if sumix is not None else None
+        if self.sumix is not None:
+            if self.mixer is None:
+                raise ValueError('MixupClassifier: SUMix corrects a mixing '
+                                 'ratio, so it needs model.mixer (e.g. '
+                                 "dict(type='BatchCutMix', alpha=0.2))")
+            if not hasattr(self.head, 'forward_sumix'):
+                raise ValueError(
+                    'MixupClassifier: SUMix needs a head with an uncertainty '
+                    f'branch, got {type(self.head).__name__}; set '
+                    "model.head.type='SUMixHead' (or model.sumix=None)")
+
+    @staticmethod
+    def _targets(data_samples: List[DataSample],
+                 device: torch.device) -> torch.Tensor:
+        return torch.cat([ds.gt_label for ds in data_samples]).to(device)
+
+    def loss(self, inputs: torch.Tensor,
+             data_samples: List[DataSample]) -> dict:
+        """Mixed (and, with SUMix, clean) forward and the training losses.
+
+        Args:
+            inputs (torch.Tensor): ``(N, C, H, W)`` normalised batch.
+            data_samples (list[DataSample]): Samples with ``gt_label``.
+
+        Returns:
+            dict: ``loss`` plus logged scalars (``lam``; with SUMix also
+            ``lam_tilde``, ``sumix_reg``, ``ce_a``, ``ce_b``).
+        """
+        if self.mixer is None:
+            return super().loss(inputs, data_samples)
+        target = self._targets(data_samples, inputs.device)
+        mixed = self.mixer(inputs)
+        lam_log = as_lam_tensor(mixed.lam, inputs.size(0), inputs.device)
+        lam_log = lam_log.mean()
+        if self.sumix is None:
+            logits = self.head(self.extract_feat(mixed.inputs))
+            loss = mixup_cross_entropy(logits, target, target[mixed.index],
+                                       mixed.lam)
+            return dict(loss=loss, lam=lam_log)
+        cls_clean, unc_clean = self.head.forward_sumix(
+            self.extract_feat(inputs))
+        cls_mix, unc_mix = self.head.forward_sumix(
+            self.extract_feat(mixed.inputs))
+        losses = self.sumix(cls_clean, cls_mix, unc_clean, unc_mix, target,
+                            mixed.lam, mixed.index)
+        losses['lam'] = lam_log
+        return losses

@@ -1,0 +1,3 @@
+from .sumix_head import SUMixHead
+
+__all__ = ['SUMixHead']

@@ -1,0 +1,32 @@
+"""Mixup cross-entropy (soft CE with weights lam and 1 - lam)."""
+from typing import Union
+
+import torch
+import torch.nn.functional as F
+
+
+def mixup_cross_entropy(logits: torch.Tensor, y_a: torch.Tensor,
+                        y_b: torch.Tensor,
+                        lam: Union[float, torch.Tensor]) -> torch.Tensor:
+    r"""Cross-entropy against the mixed label :math:`\lambda y_a +
+    (1-\lambda) y_b`:
+
+    .. math::
+        L = \frac1N \sum_i \lambda_i\,ce(z_i, y_{a,i}) +
+            (1-\lambda_i)\,ce(z_i, y_{b,i})
+
+    Args:
+        logits (torch.Tensor): ``(N, K)`` logits of the mixed batch.
+        y_a (torch.Tensor): ``(N,)`` labels of ``x_a``.
+        y_b (torch.Tensor): ``(N,)`` labels of ``x_b``.
+        lam (float | torch.Tensor): Share of ``x_a``, scalar or ``(N,)``.
+
+    Returns:
+        torch.Tensor: Scalar loss.
+    """
+    logits = logits.float()
+    ce_a = F.cross_entropy(logits, y_a, reduction='none')
+    ce_b = F.cross_entropy(logits, y_b, reduction='none')
+    if isinstance(lam, torch.Tensor):
+        lam = lam.to(device=logits.device, dtype=torch.float32)
+    return (lam * ce_a + (1 - lam) * ce_b).mean()

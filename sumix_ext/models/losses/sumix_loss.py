@@ -1,0 +1,192 @@
+"""The SUMix loss (Qin et al., ECCV 2024, "SUMix: Mixup with Semantic and
+Uncertain Information"), as one pure function plus a thin module."""
+import math
+import numbers
+from typing import NamedTuple, Tuple, Union
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmpretrain.registry import MODELS
+
+LAM_REDUCTIONS = ('batch', 'sample')
+
+
+class SUMixTerms(NamedTuple):
+    """All terms of one SUMix loss evaluation (for logging and checks).
+
+    Attributes:
+        loss: Total loss ``L`` (scalar, with gradient).
+        lam_tilde: Corrected ratio per sample ``(N,)`` (no gradient).
+        ce_a: ``CE(z_m, y_a)`` batch mean (detached).
+        ce_b: ``CE(z_m, y_b)`` batch mean (detached).
+        reg: Uncertainty regulariser ``R`` (with gradient).
+    """
+    loss: torch.Tensor
+    lam_tilde: torch.Tensor
+    ce_a: torch.Tensor
+    ce_b: torch.Tensor
+    reg: torch.Tensor
+
+
+def _lam_vector(lam, n: int, device) -> torch.Tensor:
+    if isinstance(lam, torch.Tensor):
+        return lam.detach().to(device=device, dtype=torch.float32).expand(n)
+    return torch.full((n, ), float(lam), device=device)
+
+
+def sumix_terms(cls_clean: torch.Tensor,
+                cls_mix: torch.Tensor,
+                unc_clean: torch.Tensor,
+                unc_mix: torch.Tensor,
+                target: torch.Tensor,
+                lam: Union[float, torch.Tensor],
+                index: torch.Tensor,
+                gamma: float = 0.5,
+                lam_reduction: str = 'batch') -> SUMixTerms:
+    """Compute every term of the SUMix loss; see :func:`sumix_loss`."""
+    if lam_reduction not in LAM_REDUCTIONS:
+        raise ValueError(f"lam_reduction must be one of {LAM_REDUCTIONS}, got "
+                         f"{lam_reduction!r}")
+    n = cls_mix.size(0)
+    device = cls_mix.device
+    rows = torch.arange(n, device=device)
+    y_a = target
+    y_b = target[index]
+    lam_t = _lam_vector(lam, n, device)
+
+    with torch.no_grad():
+        # 1-2: detached probabilities; remove the partner's class.
+        p_a = F.softmax(cls_clean.detach().float(), dim=1)
+        p_m = F.softmax(cls_mix.detach().float(), dim=1)
+        p_b = p_a[index]  # advanced indexing: a copy
+        p_a = p_a.clone()
+        p_a[rows, y_b] = 0
+        p_b[rows, y_a] = 0
+        # 3: semantic distances, scaled by the batch size.
+        dist_a = n * F.normalize(F.softmax(p_m - p_a, dim=1), p=2, dim=1)
+        dist_b = n * F.normalize(F.softmax(p_m - p_b, dim=1), p=2, dim=1)
+        # 4: lam*e^-a / (lam*e^-a + (1-lam)*e^-b), as a sigmoid for stability
+        a = dist_a[rows, y_a]
+        b = dist_b[rows, y_b]
+        lam_tilde = torch.sigmoid(torch.logit(lam_t) + b - a)
+
+    # 5: uncertainty regulariser, gradients into both uncertainty outputs.
+    u_a = unc_clean.float()
+    u_m = unc_mix.float()
+    f_a = torch.exp(-(u_a + u_m + dist_a))
+    f_b = torch.exp(-(u_a[index] + u_m + dist_b))
+    reg = (lam_t * F.cross_entropy(f_a, y_a, reduction='none')).mean() + (
+        (1 - lam_t) * F.cross_entropy(f_b, y_b, reduction='none')).mean()
+
+    # 6: classification with the corrected ratio.
+    z_m = cls_mix.float()
+    ce_a = F.cross_entropy(z_m, y_a, reduction='none')
+    ce_b = F.cross_entropy(z_m, y_b, reduction='none')
+    if lam_reduction == 'batch':
+        cls = lam_tilde.mean() * ce_a.mean() + (1 - lam_tilde).mean() * \
+            ce_b.mean()
+    else:
+        cls = (lam_tilde * ce_a + (1 - lam_tilde) * ce_b).mean()
+    loss = cls + gamma * reg
+    return SUMixTerms(loss, lam_tilde, ce_a.detach().mean(),
+                      ce_b.detach().mean(), reg)
+
+
+def sumix_loss(cls_clean: torch.Tensor,
+               cls_mix: torch.Tensor,
+               unc_clean: torch.Tensor,
+               unc_mix: torch.Tensor,
+               target: torch.Tensor,
+               lam: Union[float, torch.Tensor],
+               index: torch.Tensor,
+               gamma: float = 0.5,
+               lam_reduction: str = 'batch'
+               ) -> Tuple[torch.Tensor, torch.Tensor]:
+    r"""SUMix loss: mixup cross-entropy with a corrected ratio plus an
+    uncertainty regulariser. Pure, vectorised and device-agnostic.
+
+    Notation: :math:`z_a` = ``cls_clean``, :math:`z_m` = ``cls_mix``
+    (:math:`N \times K` logits of the clean and mixed batch),
+    :math:`u_a, u_m` the uncertainty outputs, :math:`y_a` = ``target``,
+    :math:`\pi` = ``index``, :math:`y_b = y_a[\pi]`, :math:`\lambda` = ``lam``.
+
+    1. :math:`p_a = \mathrm{softmax}(z_a)`, :math:`p_m = \mathrm{softmax}(z_m)`
+       (detached), :math:`p_b = p_a[\pi]`.
+    2. On copies, :math:`p_a[i, y_b[i]] = 0` and :math:`p_b[i, y_a[i]] = 0`.
+    3. :math:`A = N\,\mathrm{rownorm}_{L2}(\mathrm{softmax}(p_m - p_a))`,
+       :math:`B = N\,\mathrm{rownorm}_{L2}(\mathrm{softmax}(p_m - p_b))`.
+    4. :math:`s_a[i] = e^{-A[i, y_a[i]]}`, :math:`s_b[i] = e^{-B[i, y_b[i]]}`,
+       :math:`\tilde\lambda_i = \frac{\lambda s_a[i]}{\lambda s_a[i] +
+       (1-\lambda) s_b[i]}` (no gradient; computed as
+       :math:`\sigma(\mathrm{logit}\,\lambda + B_{i,y_b} - A_{i,y_a})`, the
+       same value without underflow).
+    5. :math:`F_a = e^{-(u_a + u_m + A)}`,
+       :math:`F_b = e^{-(u_a[\pi] + u_m + B)}`,
+       :math:`R = \lambda\,CE(F_a, y_a) + (1-\lambda)\,CE(F_b, y_b)` with
+       CE the batch-mean softmax cross-entropy taking :math:`F` as logits.
+    6. ``lam_reduction='batch'`` (the authors' code):
+       :math:`L = \overline{\tilde\lambda}\,CE(z_m, y_a) +
+       \overline{1-\tilde\lambda}\,CE(z_m, y_b) + \gamma R`;
+       ``'sample'`` (the paper's text):
+       :math:`L = \frac1N\sum_i[\tilde\lambda_i ce_i(z_m, y_a) +
+       (1-\tilde\lambda_i) ce_i(z_m, y_b)] + \gamma R`.
+
+    A per-sample ``lam`` tensor ``(N,)`` is accepted too (mixers whose exact
+    share differs per sample); then :math:`\lambda` is per sample in 4 and 5.
+
+    Args:
+        cls_clean (torch.Tensor): ``(N, K)`` class logits of the clean batch.
+        cls_mix (torch.Tensor): ``(N, K)`` class logits of the mixed batch.
+        unc_clean (torch.Tensor): ``(N, K)`` uncertainty of the clean batch.
+        unc_mix (torch.Tensor): ``(N, K)`` uncertainty of the mixed batch.
+        target (torch.Tensor): ``(N,)`` labels ``y_a``.
+        lam (float | torch.Tensor): Share of ``x_a`` in the mixed batch.
+        index (torch.Tensor): ``(N,)`` permutation, ``x_b = x_a[index]``.
+        gamma (float): Weight of the regulariser ``R``. Defaults to 0.5.
+        lam_reduction (str): ``'batch'`` or ``'sample'``.
+
+    Returns:
+        tuple: ``(loss, lam_tilde)``: the scalar loss and the ``(N,)``
+        corrected ratios.
+    """
+    terms = sumix_terms(cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
+                        index, gamma, lam_reduction)
+    return terms.loss, terms.lam_tilde
+
+
+@MODELS.register_module()
+class SUMixLoss(nn.Module):
+    """Module form of :func:`sumix_loss`, configured from a config file.
+
+    Args:
+        gamma (float): Weight of the uncertainty regulariser. Defaults to 0.5.
+        lam_reduction (str): ``'batch'`` (authors' code) or ``'sample'``.
+    """
+
+    def __init__(self, gamma: float = 0.5, lam_reduction: str = 'batch'):
+        super().__init__()
+        if isinstance(gamma, bool) or not isinstance(
+                gamma, numbers.Real) or not math.isfinite(gamma) or gamma < 0:
+            raise ValueError(f'SUMixLoss: gamma must be a finite number >= 0, '
+                             f'got {gamma!r}; the paper uses 0.5 or 1.0')
+        if lam_reduction not in LAM_REDUCTIONS:
+            raise ValueError(f'SUMixLoss: lam_reduction must be one of '
+                             f'{LAM_REDUCTIONS}, got {lam_reduction!r}')
+        self.gamma = float(gamma)
+        self.lam_reduction = lam_reduction
+
+    def forward(self, cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
+                index) -> dict:
+        """Return the loss and its logged terms as an MMEngine loss dict."""
+        t = sumix_terms(cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
+                        index, self.gamma, self.lam_reduction)
+        return dict(
+            loss=t.loss,
+            lam_tilde=t.lam_tilde.mean(),
+            sumix_reg=t.reg.detach(),
+            ce_a=t.ce_a,
+            ce_b=t.ce_b)
+
+    def extra_repr(self) -> str:
+        return f'gamma={self.gamma}, lam_reduction={self.lam_reduction!r}'

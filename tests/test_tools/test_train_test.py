@@ -1,0 +1,47 @@
+import glob
+import json
+import os.path as osp
+
+import torch
+
+from tests.conftest import run_tool, tiny_fmnist_cfg_options
+
+DEMO = 'configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py'
+
+
+def last_json_log(work_dir):
+    logs = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data', '*.json')))
+    return [json.loads(line) for line in open(logs[-1])]
+
+
+def test_train_resume_and_test_round_trip(fmnist_root, tmp_path):
+    work = str(tmp_path / 'work')
+    run_tool(['tools/train.py', DEMO] +
+             tiny_fmnist_cfg_options(fmnist_root, work, epochs=2))
+    assert osp.isfile(osp.join(work, 'epoch_2.pth'))
+    ckpt2 = torch.load(osp.join(work, 'epoch_2.pth'))  # torch>=2.6 default
+    assert ckpt2['meta']['epoch'] == 2
+    # resume to epoch 3 from the latest checkpoint (torch 2.14, weights_only)
+    proc = run_tool(['tools/train.py', DEMO, '--resume'] +
+                    tiny_fmnist_cfg_options(fmnist_root, work, epochs=3))
+    assert 'resumed epoch: 2' in proc.stdout + proc.stderr
+    ckpt3 = torch.load(osp.join(work, 'epoch_3.pth'))
+    assert ckpt3['meta']['epoch'] == 3
+    records = last_json_log(work)
+    train = [r for r in records if 'loss' in r]
+    assert train and all(r['epoch'] == 3 for r in train)
+    assert {'lam_tilde', 'sumix_reg', 'lam'} <= set(train[0])
+    # evaluate the checkpoint
+    proc = run_tool(['tools/test.py', DEMO, osp.join(work, 'epoch_3.pth'),
+                     '--work-dir', str(tmp_path / 'test'), '--cfg-options'] +
+                    tiny_fmnist_cfg_options(fmnist_root, work)[3:])
+    assert 'accuracy/top1' in proc.stdout + proc.stderr
+
+
+def test_baseline_without_sumix_trains(fmnist_root, tmp_path):
+    work = str(tmp_path / 'base')
+    run_tool(['tools/train.py', DEMO] +
+             tiny_fmnist_cfg_options(fmnist_root, work, epochs=1,
+                                     sumix=False))
+    train = [r for r in last_json_log(work) if 'loss' in r]
+    assert train and 'lam_tilde' not in train[0]

@@ -1,0 +1,97 @@
+"""Evaluate a checkpoint (mmpretrain's tools/test.py conventions).
+
+Example:
+    python tools/test.py CONFIG work_dirs/NAME/epoch_4.pth
+    python tools/test.py CONFIG CKPT --out results.pkl
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+from sumix_ext.apis import build_runner_from_cfg, cli_errors, load_config  # noqa: E402,E501
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Test (and eval) a model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir',
+                        help='the directory to save the file containing '
+                        'evaluation metrics')
+    parser.add_argument('--out', help='the file to output results.')
+    parser.add_argument('--out-item',
+                        choices=['metrics', 'pred'],
+                        help='To output whether metrics or predictions. '
+                        'Defaults to output predictions.')
+    parser.add_argument('--amp', action='store_true',
+                        help='enable automatic-mixed-precision test')
+    parser.add_argument('--unsafe-load', action='store_true',
+                        help='allow full unpickling of a checkpoint that '
+                        'weights_only loading refuses (trusted files only)')
+    parser.add_argument('--cfg-options', nargs='+', action=_DictAction,
+                        help='override settings in the config, key=value')
+    parser.add_argument('--launcher',
+                        choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+class _DictAction(argparse.Action):
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from mmengine.config import DictAction
+        DictAction(self.option_strings, self.dest)(parser, namespace, values,
+                                                   option_string)
+
+
+def merge_args(cfg, args):
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from = args.checkpoint
+    cfg.resume = False
+    if args.amp:
+        cfg.test_cfg = dict(cfg.get('test_cfg') or {}, fp16=True)
+    if args.out:
+        from mmengine.evaluator import DumpResults
+        assert args.out.endswith(('.pkl', '.pickle')), \
+            '--out must be a .pkl file'
+        if args.out_item in (None, 'pred'):
+            cfg.test_evaluator = [
+                cfg.test_evaluator
+            ] if isinstance(cfg.test_evaluator, dict) else list(
+                cfg.test_evaluator)
+            cfg.test_evaluator.append(
+                dict(type='DumpResults', out_file_path=args.out))
+            del DumpResults
+    if args.unsafe_load:
+        cfg.unsafe_load = True
+    return cfg
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    with cli_errors():
+        if not osp.isfile(args.checkpoint):
+            raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
+        cfg = merge_args(load_config(args.config, args.cfg_options), args)
+        runner = build_runner_from_cfg(cfg)
+        metrics = runner.test()
+        if args.out and args.out_item == 'metrics':
+            import mmengine
+            mmengine.dump(metrics, args.out)
+    return metrics
+
+
+if __name__ == '__main__':
+    main()
