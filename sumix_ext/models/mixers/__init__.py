@@ -1,13 +1,28 @@
 """Mixers: one file each, all registered in mmpretrain's ``BATCH_AUGMENTS``.
 
 Names carry a ``Batch`` prefix so they never collide with mmpretrain's own
-``Mixup``/``CutMix``/``ResizeMix``.
+``Mixup``/``CutMix``/``ResizeMix``. See ``docs/mixers.md``.
 """
 from .base import BaseMixer, MixOutput, as_lam_tensor, check_alpha, mix_scores
 from .builder import build_mixer, known_mixers
 from .cutmix import BatchCutMix
+from .fmix import BatchFMix
+from .gridmix import BatchGridMix
+from .mixup import BatchMixup
+from .random_mixer import RandomMixer
+from .resizemix import BatchResizeMix
+from .saliency_map import spectral_residual_saliency
+from .saliencymix import BatchSaliencyMix
+from .smoothmix import BatchSmoothMix
+
+#: The seven mixers of the library, in the order of the docs and gallery.
+MIXER_NAMES = ('BatchMixup', 'BatchCutMix', 'BatchSaliencyMix', 'BatchFMix',
+               'BatchResizeMix', 'BatchGridMix', 'BatchSmoothMix')
 
 __all__ = [
     'BaseMixer', 'MixOutput', 'as_lam_tensor', 'check_alpha', 'mix_scores',
-    'BatchCutMix', 'build_mixer', 'known_mixers'
+    'build_mixer', 'known_mixers', 'BatchMixup', 'BatchCutMix',
+    'BatchSaliencyMix', 'BatchFMix', 'BatchResizeMix', 'BatchGridMix',
+    'BatchSmoothMix', 'RandomMixer', 'spectral_residual_saliency',
+    'MIXER_NAMES'
 ]

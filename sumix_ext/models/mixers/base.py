@@ -192,6 +192,23 @@ class BaseMixer:
         self.check_inputs(inputs)
         index = self.sample_index(inputs.size(0), inputs.device)
         mixed, lam = self.mix(inputs, self.sample_lam(), index)
+        return self.pack_output(mixed, index, lam, batch_score)
+
+    def pack_output(self, mixed: torch.Tensor, index: torch.Tensor, lam: Lam,
+                    batch_score: Optional[torch.Tensor] = None):
+        """Return the result in the form the caller asked for.
+
+        Args:
+            mixed (torch.Tensor): Mixed images.
+            index (torch.Tensor): Partner permutation.
+            lam (float | torch.Tensor): Exact share of ``x_a``.
+            batch_score (torch.Tensor, optional): ``(N, K)`` scores of the
+                mmpretrain batch augment interface.
+
+        Returns:
+            MixOutput | tuple: ``MixOutput(mixed, index, lam)`` without
+            ``batch_score``, else ``(mixed, mixed_score)``.
+        """
         if batch_score is None:
             return MixOutput(mixed, index, lam)
         if batch_score.dim() != 2:
