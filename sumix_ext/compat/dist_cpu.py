@@ -1,12 +1,15 @@
-"""Make MMEngine's ``launcher='pytorch'`` work on a machine without GPUs.
+"""Make MMEngine's ``pytorch`` and ``slurm`` launchers work without GPUs.
 
 MMEngine 0.10 always calls ``torch.cuda.set_device(LOCAL_RANK)`` in
-``_init_dist_pytorch`` and passes ``device_ids=[LOCAL_RANK]`` to
-``MMDistributedDataParallel``; both fail without CUDA. On a CPU-only
-machine we skip ``set_device``, switch an ``nccl`` backend to ``gloo``
-and wrap CPU modules without ``device_ids``. GPU machines are untouched.
+``_init_dist_pytorch`` / ``_init_dist_slurm`` and passes
+``device_ids=[LOCAL_RANK]`` to ``MMDistributedDataParallel``; all fail
+without CUDA. On a CPU-only machine we skip ``set_device``, switch an
+``nccl`` backend to ``gloo`` and wrap CPU modules without ``device_ids``.
+GPU machines are untouched.
 """
+import contextlib
 import functools
+import os
 
 import torch
 
@@ -32,6 +35,24 @@ def apply_dist_cpu_fix() -> None:
         setattr(_init_dist_pytorch, _PATCHED, True)
         dist_utils._init_dist_pytorch = _init_dist_pytorch
 
+    original_slurm = dist_utils._init_dist_slurm
+    if not getattr(original_slurm, _PATCHED, False):
+
+        @functools.wraps(original_slurm)
+        def _init_dist_slurm(backend, port=None, init_backend='torch',
+                             **kwargs):
+            if torch.cuda.is_available():
+                return original_slurm(backend, port, init_backend, **kwargs)
+            if backend in ('nccl', None):
+                backend = 'gloo'
+            # without SLURM_LOCALID MMEngine divides by the GPU count (0)
+            os.environ.setdefault('SLURM_LOCALID', '0')
+            with _cuda_set_device_disabled():
+                return original_slurm(backend, port, init_backend, **kwargs)
+
+        setattr(_init_dist_slurm, _PATCHED, True)
+        dist_utils._init_dist_slurm = _init_dist_slurm
+
     original_ddp_init = MMDistributedDataParallel.__init__
     if not getattr(original_ddp_init, _PATCHED, False):
 
@@ -45,3 +66,14 @@ def apply_dist_cpu_fix() -> None:
 
         setattr(__init__, _PATCHED, True)
         MMDistributedDataParallel.__init__ = __init__
+
+
+@contextlib.contextmanager
+def _cuda_set_device_disabled():
+    """Make ``torch.cuda.set_device`` a no-op (CPU-only machines only)."""
+    original = torch.cuda.set_device
+    torch.cuda.set_device = lambda device: None
+    try:
+        yield
+    finally:
+        torch.cuda.set_device = original

@@ -1,0 +1,105 @@
+"""Load a classifier from config + checkpoint and feed it test batches."""
+from typing import Iterator, Optional, Tuple
+
+import torch
+from mmengine.config import Config
+
+
+def default_device() -> str:
+    """``'cuda'`` when a GPU is visible, else ``'cpu'``."""
+    return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+
+def init_classifier(cfg: Config, checkpoint: Optional[str],
+                    device: str = 'cpu') -> torch.nn.Module:
+    """Build ``cfg.model`` with mmpretrain's builder and load a checkpoint.
+
+    Loading goes through MMEngine's ``load_checkpoint`` (and so through the
+    safe ``torch.load`` of :mod:`sumix_ext.compat`).
+
+    Args:
+        cfg (Config): Merged config (after ``--cfg-options``).
+        checkpoint (str, optional): ``.pth`` file; None keeps the random
+            init (for tests only).
+        device (str): ``'cpu'``, ``'cuda'``, ``'cuda:1'``...
+
+    Returns:
+        nn.Module: The classifier in eval mode on ``device``.
+    """
+    import os.path as osp
+
+    import sumix_ext  # noqa: F401  (registers our modules)
+    from mmpretrain.apis import get_model
+    if checkpoint is not None and not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
+    model = get_model(cfg, checkpoint, device=device)
+    model.eval()
+    return model
+
+
+def build_test_loader(cfg: Config, num_images: Optional[int] = None,
+                      batch_size: Optional[int] = None,
+                      split: str = 'test_dataloader'):
+    """The config's test (or val) dataloader, optionally shortened.
+
+    Args:
+        cfg (Config): Merged config.
+        num_images (int, optional): Keep the first ``num_images`` samples
+            (the dataset's ``indices`` option).
+        batch_size (int, optional): Override the batch size.
+        split (str): ``'test_dataloader'`` or ``'val_dataloader'``.
+
+    Returns:
+        DataLoader: Built by MMEngine's ``Runner.build_dataloader``.
+    """
+    from mmengine.registry import init_default_scope
+    from mmengine.runner import Runner
+    if cfg.get(split) is None:
+        raise KeyError(f'the config has no {split}; use a config with a '
+                       'test/val dataloader')
+    loader_cfg = cfg[split].copy()
+    loader_cfg['dataset'] = loader_cfg['dataset'].copy()
+    if num_images is not None:
+        loader_cfg['dataset']['indices'] = int(num_images)
+    if batch_size is not None:
+        loader_cfg['batch_size'] = int(batch_size)
+    loader_cfg['num_workers'] = 0
+    loader_cfg.pop('persistent_workers', None)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    return Runner.build_dataloader(loader_cfg)
+
+
+def iter_batches(model: torch.nn.Module, loader
+                 ) -> Iterator[Tuple[torch.Tensor, torch.Tensor, dict]]:
+    """Preprocess each batch with the model's data preprocessor.
+
+    Args:
+        model (nn.Module): From :func:`init_classifier`.
+        loader (DataLoader): From :func:`build_test_loader`.
+
+    Yields:
+        tuple: ``(inputs, labels, raw)``: normalised ``(N, C, H, W)``
+        inputs on the model's device, ``(N,)`` labels and the raw batch.
+    """
+    for raw in loader:
+        data = model.data_preprocessor(raw, False)
+        labels = torch.cat([s.gt_label for s in data['data_samples']])
+        yield data['inputs'], labels.to(data['inputs'].device), raw
+
+
+def pixel_to_input(model: torch.nn.Module, value: float) -> torch.Tensor:
+    """The normalised input value of a raw pixel value (per channel).
+
+    Args:
+        model (nn.Module): Classifier whose ``data_preprocessor`` may
+            normalise with ``mean``/``std``.
+        value (float): Raw pixel value, e.g. 0 for black.
+
+    Returns:
+        torch.Tensor: ``(C, 1, 1)`` (or scalar when no normalisation).
+    """
+    pre = model.data_preprocessor
+    value = torch.tensor(float(value))
+    if getattr(pre, '_enable_normalize', False):
+        return (value - pre.mean) / pre.std
+    return value
