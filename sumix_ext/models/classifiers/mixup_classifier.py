@@ -71,6 +71,19 @@ class MixupClassifier(ImageClassifier):
                  device: torch.device) -> torch.Tensor:
         return torch.cat([ds.gt_label for ds in data_samples]).to(device)
 
+    def _clean_forward(self, inputs: torch.Tensor):
+        """Clean-batch ``(cls, unc)`` for SUMix, as ``sumix.clean_pass`` says.
+
+        ``'full'`` (faithful): train mode with gradients. ``'no_grad'``
+        (fast): the same train-mode forward under ``torch.no_grad()`` (same
+        values, BatchNorm running stats updated alike), so the clean batch
+        gets no backward and the regulariser trains only through ``u_m``.
+        """
+        if getattr(self.sumix, 'clean_pass', 'full') == 'no_grad':
+            with torch.no_grad():
+                return self.head.forward_sumix(self.extract_feat(inputs))
+        return self.head.forward_sumix(self.extract_feat(inputs))
+
     def loss(self, inputs: torch.Tensor,
              data_samples: List[DataSample]) -> dict:
         """Mixed (and, with SUMix, clean) forward and the training losses.
@@ -94,8 +107,7 @@ class MixupClassifier(ImageClassifier):
             loss = mixup_cross_entropy(logits, target, target[mixed.index],
                                        mixed.lam)
             return dict(loss=loss, lam=lam_log)
-        cls_clean, unc_clean = self.head.forward_sumix(
-            self.extract_feat(inputs))
+        cls_clean, unc_clean = self._clean_forward(inputs)
         cls_mix, unc_mix = self.head.forward_sumix(
             self.extract_feat(mixed.inputs))
         losses = self.sumix(cls_clean, cls_mix, unc_clean, unc_mix, target,

@@ -10,6 +10,8 @@ import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
 LAM_REDUCTIONS = ('batch', 'sample')
+#: how the classifier runs the clean batch (see :class:`SUMixLoss`)
+CLEAN_PASSES = ('full', 'no_grad')
 
 
 class SUMixTerms(NamedTuple):
@@ -159,13 +161,35 @@ def sumix_loss(cls_clean: torch.Tensor,
 class SUMixLoss(nn.Module):
     """Module form of :func:`sumix_loss`, configured from a config file.
 
+    The loss maths does not depend on ``clean_pass``; the switch tells
+    :class:`~sumix_ext.models.classifiers.MixupClassifier` how to run the
+    clean batch that feeds :math:`z_a, u_a`:
+
+    * ``'full'`` (faithful, default): train mode, with gradients. :math:`z_a`
+      enters the loss only detached (step 1), so its only gradient path is
+      the regulariser :math:`R` through :math:`u_a`.
+    * ``'no_grad'`` (fast): the same train-mode forward under
+      ``torch.no_grad()``. Loss *values* are identical; :math:`u_a` is a
+      constant, so :math:`R` trains the network only through :math:`u_m`
+      and the clean backward (about a third of a step) is saved. BatchNorm
+      still uses batch statistics and updates its running stats from the
+      clean batch, as in the faithful pass.
+
     Args:
         gamma (float): Weight of the uncertainty regulariser. Defaults to 0.5.
         lam_reduction (str): ``'batch'`` (authors' code) or ``'sample'``.
+        clean_pass (str): ``'full'`` (faithful) or ``'no_grad'`` (fast).
+            Defaults to ``'full'``.
     """
 
-    def __init__(self, gamma: float = 0.5, lam_reduction: str = 'batch'):
+    def __init__(self, gamma: float = 0.5, lam_reduction: str = 'batch',
+                 clean_pass: str = 'full'):
         super().__init__()
+        if clean_pass not in CLEAN_PASSES:
+            raise ValueError(f'SUMixLoss: clean_pass must be one of '
+                             f"{CLEAN_PASSES} ('full' = faithful, 'no_grad' "
+                             f'= fast variant), got {clean_pass!r}')
+        self.clean_pass = clean_pass
         if isinstance(gamma, bool) or not isinstance(
                 gamma, numbers.Real) or not math.isfinite(gamma) or gamma < 0:
             raise ValueError(f'SUMixLoss: gamma must be a finite number >= 0, '
@@ -189,4 +213,5 @@ class SUMixLoss(nn.Module):
             ce_b=t.ce_b)
 
     def extra_repr(self) -> str:
-        return f'gamma={self.gamma}, lam_reduction={self.lam_reduction!r}'
+        return (f'gamma={self.gamma}, lam_reduction={self.lam_reduction!r}, '
+                f'clean_pass={self.clean_pass!r}')
