@@ -1,6 +1,8 @@
 # Runtime shared by every config (mmpretrain's default_runtime + sumix_ext).
 custom_imports = dict(imports=['sumix_ext'], allow_failed_imports=False)
 default_scope = 'mmpretrain'
+# crash-safe checkpoints (write .tmp, fsync, rename) and robust auto-resume
+runner_type = 'SUMixRunner'
 
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),
@@ -10,6 +12,13 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='VisualizationHook', enable=False),
 )
+
+# RNGStateHook: exact --resume (python/numpy/torch RNGs in the checkpoint).
+# SanityCheckHook: config/data mismatches as one-line errors before training.
+custom_hooks = [
+    dict(type='RNGStateHook'),
+    dict(type='SanityCheckHook'),
+]
 
 env_cfg = dict(
     cudnn_benchmark=False,

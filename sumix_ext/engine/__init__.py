@@ -1,2 +1,4 @@
 """Runner-side extensions: optim wrappers, hooks, runner."""
+from .hooks import *  # noqa: F401,F403
 from .optim_wrappers import *  # noqa: F401,F403
+from .runner import *  # noqa: F401,F403

@@ -2,10 +2,12 @@
 from typing import List, Optional
 
 import torch
+from mmengine.optim import OptimWrapper
 from mmpretrain.models.classifiers import ImageClassifier
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
+from ...engine.nonfinite import NonFiniteGuard
 from ..losses import mixup_cross_entropy
 from ..mixers import as_lam_tensor, build_mixer
 
@@ -35,6 +37,11 @@ class MixupClassifier(ImageClassifier):
         sumix (dict, optional): SUMix loss config, e.g.
             ``dict(type='SUMixLoss', gamma=0.5, lam_reduction='batch')``.
             ``None`` switches SUMix off.
+        nonfinite_loss (str): What a NaN/Inf training loss does:
+            ``'raise'`` (default) stops the run with the iteration and every
+            loss term; ``'skip'`` skips that optimizer step and logs the
+            running count as ``nonfinite_skips``. See
+            :mod:`sumix_ext.engine.nonfinite`.
         **kwargs: Passed to ``ImageClassifier`` (``data_preprocessor``,
             ``init_cfg``, ``pretrained``, ``train_cfg``).
     """
@@ -45,6 +52,7 @@ class MixupClassifier(ImageClassifier):
                  head: Optional[dict] = None,
                  mixer: Optional[dict] = None,
                  sumix: Optional[dict] = None,
+                 nonfinite_loss: str = 'raise',
                  **kwargs):
         train_cfg = kwargs.get('train_cfg') or {}
         if mixer is not None and 'augments' in train_cfg:
@@ -53,6 +61,8 @@ class MixupClassifier(ImageClassifier):
                 'model.train_cfg.augments, not both; our mixers go in '
                 'model.mixer')
         super().__init__(backbone, neck=neck, head=head, **kwargs)
+        self.nonfinite_guard = NonFiniteGuard(nonfinite_loss)
+        self._skip_step = False
         self.mixer = build_mixer(mixer) if mixer is not None else None
         self.sumix = MODELS.build(sumix) if sumix is not None else None
         if self.sumix is not None:
@@ -65,6 +75,38 @@ class MixupClassifier(ImageClassifier):
                     'MixupClassifier: SUMix needs a head with an uncertainty '
                     f'branch, got {type(self.head).__name__}; set '
                     "model.head.type='SUMixHead' (or model.sumix=None)")
+
+    def parse_losses(self, losses: dict):
+        """MMEngine's ``parse_losses`` plus the NaN/Inf guard.
+
+        Called on the single-process path (:meth:`train_step`) and by
+        ``MMDistributedDataParallel.train_step`` under DDP.
+
+        Args:
+            losses (dict): Output of :meth:`loss`.
+
+        Returns:
+            tuple: ``(loss, log_vars)``; see
+            :class:`~sumix_ext.engine.nonfinite.NonFiniteGuard`.
+        """
+        loss, log_vars = super().parse_losses(losses)
+        loss, log_vars, self._skip_step = self.nonfinite_guard(
+            loss, log_vars, losses)
+        return loss, log_vars
+
+    def train_step(self, data, optim_wrapper: OptimWrapper) -> dict:
+        """``BaseModel.train_step`` that does no optimizer step at all when
+        the guard skips a non-finite loss (works with every optim wrapper,
+        AMP included)."""
+        with optim_wrapper.optim_context(self):
+            data = self.data_preprocessor(data, True)
+            losses = self._run_forward(data, mode='loss')
+        parsed_losses, log_vars = self.parse_losses(losses)
+        if self._skip_step:
+            optim_wrapper.zero_grad()
+        else:
+            optim_wrapper.update_params(parsed_losses)
+        return log_vars
 
     @staticmethod
     def _targets(data_samples: List[DataSample],

@@ -1,0 +1,140 @@
+"""Catch config/data mismatches before the first iteration, in one line."""
+from typing import Optional
+
+import torch
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmengine.registry import HOOKS
+
+from .rng_state_hook import get_rng_state, set_rng_state
+
+
+def _describe(dataset) -> str:
+    """``TypeName(data_root='...', split='...')`` for error messages."""
+    inner = dataset
+    while hasattr(inner, 'dataset') and not hasattr(inner, 'data_root'):
+        inner = inner.dataset  # RepeatDataset / ClassBalancedDataset
+    parts = []
+    for attr in ('data_root', 'split', 'ann_file'):
+        value = getattr(inner, attr, None)
+        if value:
+            parts.append(f'{attr}={value!r}')
+    return f"{type(inner).__name__}({', '.join(parts)})"
+
+
+def _first_conv_in_channels(module: torch.nn.Module) -> Optional[int]:
+    for m in module.modules():
+        if isinstance(m, torch.nn.Conv2d):
+            return m.in_channels
+    return None
+
+
+@HOOKS.register_module()
+class SanityCheckHook(Hook):
+    """Check that the model fits the data before training/testing starts.
+
+    Each failed check raises ``ValueError`` with one line naming the
+    problem and the fix (``tools/train.py`` prints it without traceback):
+
+    * **empty dataset**: 0 samples, or fewer than one batch with
+      ``drop_last=True`` (training would silently do nothing);
+    * **classes**: the head's ``num_classes`` differs from the number of
+      classes in the dataset's ``metainfo['classes']``;
+    * **channels**: a sample after the pipeline and data preprocessor has
+      ``C`` channels but the backbone's first convolution expects another
+      number (e.g. grayscale Fashion-MNIST fed to a 3-channel ResNet);
+    * **mixing with batch size 1**: a mixer needs a partner in the batch.
+
+    Reading one sample may draw random augmentations, so the global RNG
+    states are saved and restored around the checks.
+
+    Args:
+        check_channels (bool): Run the channel check. Defaults to True.
+    """
+
+    priority = 'NORMAL'
+
+    def __init__(self, check_channels: bool = True):
+        self.check_channels = check_channels
+
+    def before_train(self, runner) -> None:
+        self._check(runner, runner.train_dataloader, 'train', train=True)
+
+    def before_val(self, runner) -> None:
+        self._check(runner, runner.val_dataloader, 'val')
+
+    def before_test(self, runner) -> None:
+        self._check(runner, runner.test_dataloader, 'test')
+
+    # ------------------------------------------------------------------
+    def _check(self, runner, dataloader, phase: str,
+               train: bool = False) -> None:
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        dataset = dataloader.dataset
+        where = f'{phase}_dataloader.dataset {_describe(dataset)}'
+        n = len(dataset)
+        if n == 0:
+            raise ValueError(
+                f'{where} is empty (0 samples); check data_root, the split/'
+                'annotation file and any `indices` subset')
+        batch_size = dataloader.batch_size or 1
+        if train and dataloader.drop_last and n < batch_size:
+            # under DDP each process gets about n / world_size samples
+            raise ValueError(
+                f'{where} has {n} samples, fewer than one batch of '
+                f'{batch_size} with drop_last=True, so no training step would '
+                f'run; lower {phase}_dataloader.batch_size or add data')
+        if train and getattr(model, 'mixer', None) is not None \
+                and batch_size < 2:
+            raise ValueError(
+                f'{phase}_dataloader.batch_size={batch_size} with mixing '
+                f'({type(model.mixer).__name__}): there is no partner to mix '
+                'with; use batch_size >= 2 and drop_last=True')
+        self._check_classes(model, dataset, where, phase)
+        if self.check_channels:
+            state = get_rng_state()
+            try:
+                self._check_channels(model, dataloader, where, phase)
+            finally:
+                set_rng_state(state)
+
+    @staticmethod
+    def _check_classes(model, dataset, where: str, phase: str) -> None:
+        head = getattr(model, 'head', None)
+        num_classes = getattr(head, 'num_classes', None)
+        classes = (getattr(dataset, 'metainfo', None) or {}).get('classes')
+        if num_classes is None or not classes:
+            return
+        if int(num_classes) != len(classes):
+            raise ValueError(
+                f'model.head.num_classes={num_classes} but {where} has '
+                f'{len(classes)} classes; set model.head.num_classes='
+                f'{len(classes)} (and data_preprocessor.num_classes)')
+
+    @staticmethod
+    def _check_channels(model, dataloader, where: str, phase: str) -> None:
+        backbone = getattr(model, 'backbone', None)
+        expected = _first_conv_in_channels(backbone) if backbone else None
+        if expected is None:
+            return
+        batch = dataloader.collate_fn([dataloader.dataset[0]])
+        with torch.no_grad():
+            data = model.data_preprocessor(batch, False)
+        inputs = data['inputs']
+        if not isinstance(inputs, torch.Tensor) or inputs.dim() != 4:
+            return
+        got = inputs.size(1)
+        if got != expected:
+            kind = {1: 'grayscale (1 channel)', 3: 'RGB (3 channels)'}.get(
+                got, f'{got}-channel')
+            if got == 1:
+                fix = ('set model.backbone.in_channels=1 (and a 1-value '
+                       'data_preprocessor mean/std), or load the images as '
+                       "colour (LoadImageFromFile color_type='color')")
+            else:
+                fix = (f'set model.backbone.in_channels={got} or convert '
+                       f'the images to {expected} channels')
+            raise ValueError(
+                f'{where} gives {kind} images but the backbone expects '
+                f'{expected} input channels; {fix}')
