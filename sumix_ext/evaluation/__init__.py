@@ -3,8 +3,9 @@ calibration (ECE, reliability bins), occlusion masks, Grad-CAM, MMEngine log
 reading (median of the last k results) and the ``work_dirs`` summary."""
 from .calibration import ReliabilityBins, reliability_bins
 from .grad_cam import GradCAM
-from .inference import (build_test_loader, default_device, init_classifier,
-                        iter_batches, pixel_to_input)
+from .inference import (build_test_loader, checkpoint_labels, default_device,
+                        init_classifier, iter_batches, load_eval_config,
+                        pixel_to_input)
 from .occlusion import OCCLUSION_MODES, occlude, occlusion_mask
 from .results_summary import (GroupResult, RunResult, collect_runs,
                               group_runs, mixer_from_name, mixer_label,
@@ -14,7 +15,8 @@ from .run_logs import (VAL_TOP1, find_json_logs, load_records,
 
 __all__ = [
     'ReliabilityBins', 'reliability_bins', 'GradCAM', 'build_test_loader',
-    'default_device', 'init_classifier', 'iter_batches', 'pixel_to_input',
+    'checkpoint_labels', 'default_device', 'init_classifier', 'iter_batches',
+    'load_eval_config', 'pixel_to_input',
     'OCCLUSION_MODES', 'occlude', 'occlusion_mask', 'GroupResult',
     'RunResult', 'collect_runs', 'group_runs', 'mixer_from_name',
     'mixer_label', 'paper_tables', 'runs_table', 'summarize_run', 'VAL_TOP1',

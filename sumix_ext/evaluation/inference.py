@@ -103,3 +103,43 @@ def pixel_to_input(model: torch.nn.Module, value: float) -> torch.Tensor:
     if getattr(pre, '_enable_normalize', False):
         return (value - pre.mean) / pre.std
     return value
+
+
+def load_eval_config(config: str, cfg_options: Optional[dict] = None
+                     ) -> Config:
+    """Load a config for evaluation tools (checked ``--cfg-options``).
+
+    Args:
+        config (str): Config file.
+        cfg_options (dict, optional): Overrides.
+
+    Returns:
+        Config: Merged config.
+    """
+    from ..apis import load_config
+    return load_config(config, cfg_options)
+
+
+def checkpoint_labels(checkpoints, labels=None):
+    """Legend labels: ``labels`` if given, else the run (work dir) name of
+    each checkpoint, plus its file name where run names repeat.
+
+    Args:
+        checkpoints (Sequence[str]): Checkpoint paths.
+        labels (Sequence[str], optional): One label per checkpoint.
+
+    Returns:
+        list[str]: One label per checkpoint.
+    """
+    import os.path as osp
+    if labels:
+        if len(labels) != len(checkpoints):
+            raise ValueError(f'--labels: got {len(labels)} labels for '
+                             f'{len(checkpoints)} checkpoints; give one per '
+                             'checkpoint')
+        return list(labels)
+    runs = [osp.basename(osp.dirname(osp.abspath(c))) for c in checkpoints]
+    return [
+        f'{r}/{osp.splitext(osp.basename(c))[0]}' if runs.count(r) > 1 else r
+        for r, c in zip(runs, checkpoints)
+    ]
