@@ -10,7 +10,7 @@ few tensor ops, on any device, with no OpenCV-contrib.
 import torch
 import torch.nn.functional as F
 
-#: Side of the square map the saliency is computed on (as OpenCV: 64x64).
+#: Largest side of the saliency map (OpenCV resizes to 64x64).
 MAP_SIZE = 64
 
 
@@ -27,16 +27,21 @@ def spectral_residual_saliency(images: torch.Tensor,
                                blur_sigma: float = 8.0) -> torch.Tensor:
     r"""Saliency maps of a batch by the spectral residual method.
 
-    For each image (grey = channel mean, bilinearly resized to
-    ``map_size x map_size``, float32):
+    For each image (grey = channel mean, float32, bilinearly downsized to
+    at most ``map_size x map_size``; smaller images are used as they are,
+    since upsampling adds an empty high band whose log amplitude is noise
+    and moves the peak off the object):
 
     .. math::
-        F = \mathcal{F}(I), \quad L = \log(|F| + \epsilon), \quad
+        F = \mathcal{F}(I), \quad L = \log(|F| + 10^{-3}\,\overline{|F|}),
+        \quad
         R = L - h_{3\times3} * L, \\
         S = g_{\sigma} * \left|\mathcal{F}^{-1}\!\left(e^{R + i \arg F}
         \right)\right|^2
 
-    with :math:`h_{3\times3}` the 3x3 box mean of the log-amplitude
+    (the small floor, relative to the mean amplitude, keeps exact zeros of
+    the spectrum of flat synthetic images from dominating), with
+    :math:`h_{3\times3}` the 3x3 box mean of the log-amplitude
     spectrum (circular padding, the spectrum is periodic) and
     :math:`g_\sigma` a ``blur_size`` Gaussian of std ``blur_sigma``
     (OpenCV's values; circular padding, so the map is exactly equivariant
@@ -44,19 +49,24 @@ def spectral_residual_saliency(images: torch.Tensor,
 
     Args:
         images (torch.Tensor): ``(N, C, H, W)`` images, any float dtype.
-        map_size (int): Side of the saliency map. Defaults to 64.
+        map_size (int): Largest side of the saliency map. Defaults to 64.
         blur_size (int): Gaussian kernel size (odd). Defaults to 5.
         blur_sigma (float): Gaussian std. Defaults to 8.0.
 
     Returns:
-        torch.Tensor: ``(N, map_size, map_size)`` float32 saliency maps.
+        torch.Tensor: ``(N, min(map_size, H), min(map_size, W))`` float32
+        saliency maps.
     """
+    h, w = images.shape[-2:]
+    size = (min(map_size, h), min(map_size, w))
     grey = images.float().mean(dim=1, keepdim=True)
-    if grey.shape[-2:] != (map_size, map_size):
-        grey = F.interpolate(grey, size=(map_size, map_size),
-                             mode='bilinear', align_corners=False)
+    if size != (h, w):
+        grey = F.interpolate(grey, size=size, mode='bilinear',
+                             align_corners=False)
     spec = torch.fft.fft2(grey)
-    log_amp = torch.log(spec.abs() + 1e-8)
+    amp = spec.abs()
+    log_amp = torch.log(amp + 1e-3 * amp.mean(dim=(2, 3), keepdim=True) +
+                        1e-12)
     mean_amp = F.avg_pool2d(F.pad(log_amp, (1, 1, 1, 1), mode='circular'),
                             3, stride=1)
     residual = torch.polar(torch.exp(log_amp - mean_amp), spec.angle())
@@ -70,8 +80,8 @@ def spectral_residual_saliency(images: torch.Tensor,
 def saliency_peak(images: torch.Tensor, map_size: int = MAP_SIZE):
     """Pixel coordinates of the most salient point of each image.
 
-    The argmax ``(iy, ix)`` on the ``map_size`` map is mapped to the image
-    grid as ``floor((iy + 0.5) * H / map_size)`` (same for x).
+    The argmax ``(iy, ix)`` on the ``(mh, mw)`` map is mapped to the image
+    grid as ``floor((iy + 0.5) * H / mh)`` (same for x).
 
     Args:
         images (torch.Tensor): ``(N, C, H, W)`` images.
@@ -81,12 +91,13 @@ def saliency_peak(images: torch.Tensor, map_size: int = MAP_SIZE):
         tuple: ``(cy, cx)``, two ``(N,)`` long tensors.
     """
     h, w = images.shape[-2:]
-    flat = spectral_residual_saliency(images, map_size).flatten(1)
-    peak = flat.argmax(dim=1)
-    iy = torch.div(peak, map_size, rounding_mode='floor')
-    ix = peak - iy * map_size
-    cy = ((iy.double() + 0.5) * h / map_size).floor().long().clamp(0, h - 1)
-    cx = ((ix.double() + 0.5) * w / map_size).floor().long().clamp(0, w - 1)
+    sal = spectral_residual_saliency(images, map_size)
+    mh, mw = sal.shape[-2:]
+    peak = sal.flatten(1).argmax(dim=1)
+    iy = torch.div(peak, mw, rounding_mode='floor')
+    ix = peak - iy * mw
+    cy = ((iy.double() + 0.5) * h / mh).floor().long().clamp(0, h - 1)
+    cx = ((ix.double() + 0.5) * w / mw).floor().long().clamp(0, w - 1)
     return cy, cx
 
 
