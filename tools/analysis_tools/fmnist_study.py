@@ -15,7 +15,7 @@ the study is resumable:
 Metrics, per run, from the MMEngine logs (``*/vis_data/scalars.json``):
 
 * ``last-k``: median of the validation top-1 of the last ``k`` validated
-  epochs (``--last-k``, default 3 = every validated epoch of the study
+  epochs (``--last-k``, default 2 = every validated epoch of the study
   config);
 * ``final``: top-1 after the last epoch.
 
@@ -98,7 +98,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--variants', nargs='+', default=DEFAULT_VARIANTS,
                         choices=list(VARIANTS))
     parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
-    parser.add_argument('--last-k', type=int, default=3,
+    parser.add_argument('--last-k', type=int, default=2,
                         help='median over the last k validated epochs')
     parser.add_argument('--nice', type=int, default=10,
                         help='nice level of the training runs (0: off)')
