@@ -111,7 +111,15 @@ def test_integer_alpha_is_accepted_and_bad_alpha_is_explained(name):
         build_mixer(dict(type=name, alpha=0))
 
 
-@pytest.mark.parametrize('name', MIXER_NAMES)
+RANDOM_CFGS = {
+    'RandomMixer-mixes': dict(type='RandomMixer', mixers=[
+        dict(type='BatchMixup'), dict(type='BatchSmoothMix')]),
+    'RandomMixer-no-mix': dict(type='RandomMixer', mixers=[
+        dict(type='BatchFMix')], probs=[0.0]),
+}
+
+
+@pytest.mark.parametrize('name', MIXER_NAMES + tuple(RANDOM_CFGS))
 @pytest.mark.parametrize('sumix', [True, False])
 def test_trains_through_mixup_classifier(name, sumix):
     """One SGD step with SUMix on and off: finite loss, weights move."""
@@ -119,8 +127,8 @@ def test_trains_through_mixup_classifier(name, sumix):
     from mmpretrain.structures import DataSample
     np.random.seed(0)
     torch.manual_seed(0)
-    model = build_tiny_classifier(sumix=sumix, mixer=dict(type=name),
-                                  in_channels=1)
+    mixer = RANDOM_CFGS.get(name, dict(type=name))
+    model = build_tiny_classifier(sumix=sumix, mixer=mixer, in_channels=1)
     model.train()
     x = torch.randn(6, 1, 16, 16)
     samples = [DataSample().set_gt_label(i % 3) for i in range(6)]
