@@ -4,17 +4,25 @@ import os
 import sys
 
 DEBUG_ENV = 'SUMIX_DEBUG'
+_WORKER_TRACEBACK = 'Original Traceback (most recent call last):'
 
 
 def _user_error_types() -> tuple:
     from ..compat.torch_load import CheckpointLoadError
     return (FileNotFoundError, NotADirectoryError, KeyError, ValueError,
-            TypeError, CheckpointLoadError)
+            TypeError, CheckpointLoadError, FloatingPointError)
 
 
 def _one_line(exc: BaseException) -> str:
     msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-    text = ' '.join(str(msg).split())
+    text = str(msg)
+    if _WORKER_TRACEBACK in text:
+        # re-raised from a DataLoader worker: keep the original last line
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        text = lines[-1] if lines else text
+        if ': ' in text and text.split(': ', 1)[0].isidentifier():
+            text = text.split(': ', 1)[1]  # drop "ValueError: "
+    text = ' '.join(text.split())
     # mmengine prefixes build errors with "class `X` in path/to/x.py: ".
     while text.startswith('class `') and ': ' in text:
         text = text.split(': ', 1)[1]

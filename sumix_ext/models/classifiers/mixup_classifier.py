@@ -97,13 +97,20 @@ class MixupClassifier(ImageClassifier):
     def train_step(self, data, optim_wrapper: OptimWrapper) -> dict:
         """``BaseModel.train_step`` that does no optimizer step at all when
         the guard skips a non-finite loss (works with every optim wrapper,
-        AMP included)."""
+        AMP included) and, in ``'skip'`` mode, also undoes the skipped
+        forward's changes to buffers (BatchNorm running statistics)."""
+        saved = None
+        if self.nonfinite_guard.mode == 'skip':
+            saved = [b.detach().clone() for b in self.buffers()]
         with optim_wrapper.optim_context(self):
             data = self.data_preprocessor(data, True)
             losses = self._run_forward(data, mode='loss')
         parsed_losses, log_vars = self.parse_losses(losses)
         if self._skip_step:
             optim_wrapper.zero_grad()
+            with torch.no_grad():
+                for buf, old in zip(self.buffers(), saved or []):
+                    buf.copy_(old)
         else:
             optim_wrapper.update_params(parsed_losses)
         return log_vars
