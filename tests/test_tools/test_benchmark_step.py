@@ -1,0 +1,63 @@
+"""Smoke test of tools/analysis_tools/benchmark_step.py at tiny sizes (no
+timing assertions: only that every variant, ratio and field is produced)."""
+import importlib.util
+import json
+import os.path as osp
+
+import pytest
+
+from tests.conftest import REPO, run_tool
+
+SCRIPT = 'tools/analysis_tools/benchmark_step.py'
+TINY = ['--batch-size', '4', '--repeats', '1', '--warmup', '0', '--width',
+        '4', '--img-size', '16', '--num-classes', '10',
+        '--component-repeats', '1']
+
+
+def _module():
+    spec = importlib.util.spec_from_file_location(
+        'benchmark_step', osp.join(REPO, SCRIPT))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_table_and_json(tmp_path):
+    out = tmp_path / 'bench.json'
+    proc = run_tool([SCRIPT] + TINY + ['--memory-steps', '0', '--out',
+                                       str(out)], timeout=240)
+    table = proc.stdout
+    for row in ('| (a) stock ImageClassifier', '| (b) MixupClassifier',
+                '| (c) MixupClassifier + BatchCutMix + SUMix (faithful)',
+                '| (d) MixupClassifier + BatchCutMix + SUMix fast',
+                '| b/a |', '| c/b |', '| d/b |',
+                '| SUMixLoss (fwd+bwd) |', '| BatchCutMix |'):
+        assert row in table, row
+    res = json.loads(out.read_text())
+    assert set(res['variants']) == {'a', 'b', 'c', 'd'}
+    for v in res['variants'].values():
+        assert v['median_ms'] > 0 and len(v['times_ms']) == 1
+    assert set(res['ratios']) == {'b/a', 'c/b', 'd/b'}
+    b = res['variants']['b']['median_ms']
+    c = res['variants']['c']['median_ms']
+    assert abs(res['ratios']['c/b']['value'] - c / b) < 1e-9
+    assert res['components']['SUMixLoss (fwd+bwd)']['pct_of_b'] > 0
+    assert res['settings']['batch_size'] == 4
+    assert res['machine']['threads'] >= 1 and res['machine']['cpu']
+
+
+def test_memory_child_measures_one_variant():
+    bench = _module()
+    args = bench.parse_args(TINY + ['--memory-steps', '1',
+                                    '--memory-child', 'd'])
+    mem = bench.memory_child(args)
+    assert mem['peak_mb'] >= 0 and mem['process_peak_mb'] > 0
+    assert 'ru_maxrss' in mem['method']
+
+
+def test_bad_sizes_are_one_line_errors(capsys):
+    bench = _module()
+    with pytest.raises(SystemExit) as exc:
+        bench.parse_args(['--batch-size', '1'])
+    assert exc.value.code == 2
+    assert '--batch-size must be >= 2' in capsys.readouterr().err

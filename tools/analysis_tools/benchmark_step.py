@@ -1,0 +1,428 @@
+"""Training-step cost of SUMix: median full step (forward, backward,
+optimizer) of four variants measured in one process, plus the SUMix loss and
+each mixer alone.
+
+Variants (all ResNet-18 CIFAR, built through the registry, stepped with
+``model.train_step(data, optim_wrapper)`` on a batch dict with uint8
+``inputs`` and ``DataSample`` labels, so data preprocessing is included
+equally):
+
+* (a) stock mmpretrain ``ImageClassifier`` + ``LinearClsHead`` with its own
+  CutMix batch augment (``train_cfg=dict(augments=dict(type='CutMix',
+  alpha=0.2))``, soft-label CE);
+* (b) our ``MixupClassifier`` + ``BatchCutMix`` (plain mixup CE);
+* (c) (b) + ``SUMixLoss`` (faithful: clean forward and backward);
+* (d) (b) + ``SUMixLoss(clean_pass='no_grad')`` (fast variant).
+
+Timing: warm-up steps, then ``--repeats`` rounds; each round steps every
+variant once, in turn (round-robin), so machine noise hits all alike; the
+median per variant is reported. On CUDA each step is bracketed by
+``torch.cuda.synchronize()``.
+
+Peak memory: each variant runs a few steps in a fresh subprocess. CPU:
+``resource.getrusage(RUSAGE_SELF).ru_maxrss`` after the steps minus before
+the first step (the extra resident memory the training step needs:
+activations, gradients, optimizer state, allocator caches). CUDA:
+``torch.cuda.max_memory_allocated()``.
+
+Targets (issue #7): (b)/(a) throughput >= 0.98 (time ratio <= 1/0.98),
+(c)/(b) time <= 2.05, (d)/(b) time <= 1.35, SUMix loss <= 1 % of (b).
+
+Examples::
+
+    OMP_NUM_THREADS=1 python tools/analysis_tools/benchmark_step.py
+    python tools/analysis_tools/benchmark_step.py --dtype bf16 --repeats 5
+    python tools/analysis_tools/benchmark_step.py --device cuda --out b.json
+"""
+import argparse
+import datetime
+import json
+import os
+import os.path as osp
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from typing import Callable, Dict, List
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
+    __file__)))))
+
+import torch  # noqa: E402
+
+VARIANTS = {
+    'a': 'stock ImageClassifier + mmpretrain CutMix',
+    'b': 'MixupClassifier + BatchCutMix',
+    'c': 'MixupClassifier + BatchCutMix + SUMix (faithful)',
+    'd': "MixupClassifier + BatchCutMix + SUMix fast (clean_pass='no_grad')",
+}
+#: (ratio name, numerator, denominator, comparison, target)
+TARGETS = [
+    ('b/a', 'b', 'a', '<=', 1 / 0.98),
+    ('c/b', 'c', 'b', '<=', 2.05),
+    ('d/b', 'd', 'b', '<=', 1.35),
+]
+LOSS_TARGET_PCT = 1.0
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Median training-step time of stock mmpretrain, plain '
+        'CutMix, CutMix + SUMix and CutMix + fast SUMix')
+    parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    parser.add_argument('--dtype', default='fp32', choices=['fp32', 'bf16'],
+                        help='bf16: autocast (CPU: CPUBf16OptimWrapper, '
+                        "CUDA: AmpOptimWrapper(dtype='bfloat16'))")
+    parser.add_argument('--batch-size', type=int, default=100)
+    parser.add_argument('--num-classes', type=int, default=100)
+    parser.add_argument('--img-size', type=int, default=32)
+    parser.add_argument('--width', type=int, default=64,
+                        help='ResNet-18 stem/base channels (64 = standard)')
+    parser.add_argument('--repeats', type=int, default=10,
+                        help='timed round-robin rounds')
+    parser.add_argument('--warmup', type=int, default=2,
+                        help='untimed steps per variant first')
+    parser.add_argument('--threads', type=int, default=None,
+                        help='torch.set_num_threads (default: torch default)')
+    parser.add_argument('--variants', nargs='+', default=list(VARIANTS),
+                        choices=list(VARIANTS))
+    parser.add_argument('--memory-steps', type=int, default=2,
+                        help='steps per fresh subprocess for peak memory '
+                        '(0: skip memory)')
+    parser.add_argument('--component-repeats', type=int, default=20,
+                        help='timed calls of the SUMix loss / each mixer')
+    parser.add_argument('--out', help='write all numbers to this JSON file')
+    parser.add_argument('--memory-child', help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.device == 'cuda' and not torch.cuda.is_available():
+        parser.error('--device cuda: no CUDA device here; use --device cpu')
+    for name in ('batch_size', 'num_classes', 'img_size', 'width',
+                 'repeats'):
+        if getattr(args, name) < 1:
+            parser.error(f'--{name.replace("_", "-")} must be >= 1')
+    if args.batch_size < 2:
+        parser.error('--batch-size must be >= 2 (mixing needs a partner)')
+    return args
+
+
+# ----------------------------------------------------------------- models
+def model_cfg(variant: str, args) -> dict:
+    """Registry config of one variant."""
+    w = args.width
+    backbone = dict(type='ResNet_CIFAR', depth=18, in_channels=3,
+                    stem_channels=w, base_channels=w, out_indices=(3, ))
+    preproc = dict(type='ClsDataPreprocessor', num_classes=args.num_classes,
+                   mean=[125.3, 123.0, 113.9], std=[63.0, 62.1, 66.7],
+                   to_rgb=False)
+    if variant == 'a':
+        return dict(
+            type='ImageClassifier', backbone=backbone,
+            neck=dict(type='GlobalAveragePooling'),
+            head=dict(type='LinearClsHead', num_classes=args.num_classes,
+                      in_channels=8 * w,
+                      loss=dict(type='CrossEntropyLoss', loss_weight=1.0,
+                                use_soft=True)),
+            data_preprocessor=preproc,
+            train_cfg=dict(augments=dict(type='CutMix', alpha=0.2)))
+    sumix = None
+    if variant in ('c', 'd'):
+        sumix = dict(type='SUMixLoss', gamma=0.5, lam_reduction='batch',
+                     clean_pass='full' if variant == 'c' else 'no_grad')
+    return dict(
+        type='MixupClassifier', backbone=backbone,
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='SUMixHead', num_classes=args.num_classes,
+                  in_channels=8 * w,
+                  loss=dict(type='CrossEntropyLoss', loss_weight=1.0)),
+        data_preprocessor=preproc,
+        mixer=dict(type='BatchCutMix', alpha=0.2),
+        sumix=sumix)
+
+
+def build_variant(variant: str, args):
+    """``(model, optim_wrapper)`` of one variant on the target device."""
+    import sumix_ext  # noqa: F401  (registers our modules)
+    from mmengine.optim import OptimWrapper
+    from mmengine.registry import OPTIM_WRAPPERS
+    from mmpretrain.registry import MODELS
+
+    torch.manual_seed(0)
+    model = MODELS.build(model_cfg(variant, args)).to(args.device).train()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9,
+                                weight_decay=5e-4)
+    if args.dtype == 'fp32':
+        wrapper = OptimWrapper(optimizer)
+    elif args.device == 'cpu':
+        wrapper = OPTIM_WRAPPERS.build(
+            dict(type='CPUBf16OptimWrapper', optimizer=optimizer))
+    else:
+        wrapper = OPTIM_WRAPPERS.build(
+            dict(type='AmpOptimWrapper', optimizer=optimizer,
+                 dtype='bfloat16', loss_scale='dynamic'))
+    return model, wrapper
+
+
+def make_batch(args, seed: int) -> dict:
+    """A fresh batch dict: uint8 CPU images and labelled ``DataSample``s
+    (fresh each step: mmpretrain's CutMix writes soft labels into them)."""
+    from mmpretrain.structures import DataSample
+    g = torch.Generator().manual_seed(seed)
+    inputs = torch.randint(0, 256, (args.batch_size, 3, args.img_size,
+                                    args.img_size), generator=g,
+                           dtype=torch.uint8)
+    labels = torch.randint(0, args.num_classes, (args.batch_size, ),
+                           generator=g)
+    return dict(inputs=inputs,
+                data_samples=[DataSample().set_gt_label(int(y))
+                              for y in labels])
+
+
+def sync(device: str) -> None:
+    if device == 'cuda':
+        torch.cuda.synchronize()
+
+
+def timed(fn: Callable[[], object], device: str) -> float:
+    """Seconds of one call, synchronised on CUDA."""
+    sync(device)
+    start = time.perf_counter()
+    fn()
+    sync(device)
+    return time.perf_counter() - start
+
+
+# ------------------------------------------------------------------ steps
+def bench_steps(args) -> Dict[str, List[float]]:
+    """Round-robin step times (seconds) of every variant."""
+    built = {v: build_variant(v, args) for v in args.variants}
+    times = {v: [] for v in args.variants}
+    for r in range(args.warmup + args.repeats):
+        for v in args.variants:
+            model, wrapper = built[v]
+            data = make_batch(args, seed=r)
+            t = timed(lambda: model.train_step(data, wrapper), args.device)
+            if r >= args.warmup:
+                times[v].append(t)
+    return times
+
+
+def memory_child(args) -> dict:
+    """Run in a fresh process: peak memory of ``--memory-child`` steps."""
+    variant = args.memory_child
+    model, wrapper = build_variant(variant, args)
+    batches = [make_batch(args, seed=i) for i in range(args.memory_steps)]
+    if args.device == 'cuda':
+        torch.cuda.reset_peak_memory_stats()
+        base = torch.cuda.memory_allocated()
+    else:
+        base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for data in batches:
+        model.train_step(data, wrapper)
+    sync(args.device)
+    if args.device == 'cuda':
+        peak = torch.cuda.max_memory_allocated()
+        return dict(peak_mb=peak / 2**20, model_state_mb=base / 2**20,
+                    method='torch.cuda.max_memory_allocated')
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return dict(peak_mb=(peak - base) / 1024, process_peak_mb=peak / 1024,
+                method='ru_maxrss delta over the steps, fresh process')
+
+
+def bench_memory(args, argv: List[str]) -> Dict[str, dict]:
+    """Peak memory of each variant, each in its own fresh subprocess."""
+    out = {}
+    for v in args.variants:
+        proc = subprocess.run(
+            [sys.executable, osp.abspath(__file__)] + argv +
+            ['--memory-child', v], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f'memory run of variant ({v}) failed:\n'
+                               f'{proc.stderr[-2000:]}')
+        out[v] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return out
+
+
+# ------------------------------------------------------------- components
+def bench_sumix_loss(args) -> float:
+    """Median seconds of ``SUMixLoss`` forward + backward on (N, K) logits."""
+    from sumix_ext.models.losses import SUMixLoss
+    n, k, dev = args.batch_size, args.num_classes, args.device
+    g = torch.Generator().manual_seed(0)
+    leaves = [torch.randn(n, k, generator=g).to(dev).requires_grad_()
+              for _ in range(4)]
+    target = torch.randint(0, k, (n, ), generator=g).to(dev)
+    index = torch.randperm(n, generator=g).to(dev)
+    loss_fn = SUMixLoss(gamma=0.5, lam_reduction='batch')
+
+    def call():
+        out = loss_fn(*leaves, target, 0.7, index)
+        out['loss'].backward()
+
+    for _ in range(3):
+        call()
+    return statistics.median(
+        timed(call, dev) for _ in range(args.component_repeats))
+
+
+def our_mixer_names() -> List[str]:
+    """Our registered ``Batch*`` mixers (whatever is registered now)."""
+    from sumix_ext.models.mixers import known_mixers
+    return [m for m in known_mixers() if m.startswith('Batch')]
+
+
+def bench_mixers(args) -> Dict[str, object]:
+    """Median seconds of each mixer alone on a normalised float batch."""
+    from sumix_ext.models.mixers import build_mixer
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(args.batch_size, 3, args.img_size, args.img_size,
+                    generator=g).to(args.device)
+    out = {}
+    for name in our_mixer_names():
+        try:
+            mixer = build_mixer(dict(type=name))
+        except Exception as exc:  # a mixer without usable defaults
+            out[name] = f'not built with defaults: {exc}'.splitlines()[0]
+            continue
+        for _ in range(2):
+            mixer(x)
+        out[name] = statistics.median(
+            timed(lambda: mixer(x), args.device)
+            for _ in range(args.component_repeats))
+    return out
+
+
+# ----------------------------------------------------------------- report
+def machine_info(args) -> dict:
+    info = dict(python=platform.python_version(), torch=torch.__version__,
+                threads=torch.get_num_threads(), device=args.device)
+    flags, model = set(), None
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                key, _, value = line.partition(':')
+                if key.strip() == 'model name' and model is None:
+                    model = value.strip()
+                elif key.strip() == 'flags' and not flags:
+                    flags = set(value.split())
+    except OSError:
+        pass
+    model = model or platform.processor() or 'unknown CPU'
+    info['cpu'] = model
+    info['cpu_count'] = os.cpu_count()
+    info['cpu_bf16_flags'] = sorted(
+        f for f in flags if f in ('avx2', 'avx512f', 'avx512_bf16',
+                                  'amx_bf16', 'amx_tile'))
+    if args.device == 'cuda':
+        info['gpu'] = torch.cuda.get_device_name()
+    info['loadavg_1m'] = os.getloadavg()[0]
+    return info
+
+
+def summarise(args, times, memory, loss_s, mixers) -> dict:
+    medians = {v: statistics.median(ts) for v, ts in times.items()}
+    ratios = {}
+    for name, num, den, op, target in TARGETS:
+        if num in medians and den in medians:
+            value = medians[num] / medians[den]
+            ratios[name] = dict(value=value, target=f'{op} {target:.3f}',
+                                met=value <= target)
+    components = {}
+    if 'b' in medians:
+        ref = medians['b']
+        if loss_s is not None:
+            pct = 100 * loss_s / ref
+            components['SUMixLoss (fwd+bwd)'] = dict(
+                ms=1e3 * loss_s, pct_of_b=pct,
+                target=f'<= {LOSS_TARGET_PCT}%', met=pct <= LOSS_TARGET_PCT)
+        for name, s in (mixers or {}).items():
+            components[name] = dict(ms=1e3 * s, pct_of_b=100 * s / ref) \
+                if isinstance(s, float) else dict(error=s)
+    return dict(
+        date=datetime.datetime.now(datetime.timezone.utc).strftime(
+            '%Y-%m-%d %H:%M UTC'),
+        machine=machine_info(args),
+        settings=dict(device=args.device, dtype=args.dtype,
+                      batch_size=args.batch_size, img_size=args.img_size,
+                      num_classes=args.num_classes, width=args.width,
+                      repeats=args.repeats, warmup=args.warmup),
+        variants={
+            v: dict(name=VARIANTS[v], median_ms=1e3 * medians[v],
+                    times_ms=[1e3 * t for t in times[v]],
+                    memory=(memory or {}).get(v))
+            for v in times
+        },
+        ratios=ratios,
+        components=components)
+
+
+def markdown(res: dict) -> str:
+    s, m = res['settings'], res['machine']
+    lines = [
+        f"ResNet-18 CIFAR (width {s['width']}), batch {s['batch_size']}, "
+        f"3x{s['img_size']}x{s['img_size']}, {s['num_classes']} classes, "
+        f"{s['dtype']} on {s['device']}; median of {s['repeats']} "
+        f"round-robin steps after {s['warmup']} warm-up; {m['cpu']}, "
+        f"{m['cpu_count']} cores, torch {m['torch']} with {m['threads']} "
+        f"thread(s){', ' + m['gpu'] if 'gpu' in m else ''}; "
+        f"{res['date']}.",
+        '',
+        '| variant | median step (ms) | time vs (b) | peak memory (MB) |',
+        '|---|---|---|---|',
+    ]
+    ref = res['variants'].get('b', {}).get('median_ms')
+    for v, r in res['variants'].items():
+        mem = r['memory']['peak_mb'] if r.get('memory') else None
+        lines.append(
+            f"| ({v}) {r['name']} | {r['median_ms']:.1f} | "
+            f"{r['median_ms'] / ref:.3f} | " if ref else
+            f"| ({v}) {r['name']} | {r['median_ms']:.1f} | n/a | ")
+        lines[-1] += 'n/a |' if mem is None else f'{mem:.0f} |'
+    lines += ['', '| ratio (time) | measured | target | met |',
+              '|---|---|---|---|']
+    for name, r in res['ratios'].items():
+        lines.append(f"| {name} | {r['value']:.3f} | {r['target']} | "
+                     f"{'yes' if r['met'] else 'NO'} |")
+    if res['components']:
+        lines += ['', '| component alone | ms | % of (b) step | target |',
+                  '|---|---|---|---|']
+        for name, r in res['components'].items():
+            if 'error' in r:
+                lines.append(f"| {name} | n/a | n/a | {r['error']} |")
+                continue
+            target = r.get('target', '')
+            if target:
+                target += ' (met)' if r['met'] else ' (NOT met)'
+            lines.append(f"| {name} | {r['ms']:.2f} | {r['pct_of_b']:.2f} | "
+                         f'{target} |')
+    mem = next((r['memory'] for r in res['variants'].values()
+                if r.get('memory')), None)
+    if mem:
+        lines += ['', f"Peak memory: {mem['method']}."]
+    return '\n'.join(lines)
+
+
+def main(argv=None) -> dict:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.memory_child:
+        print(json.dumps(memory_child(args)))
+        return {}
+    times = bench_steps(args)
+    loss_s = bench_sumix_loss(args)
+    mixers = bench_mixers(args)
+    memory = bench_memory(args, argv) if args.memory_steps > 0 else None
+    res = summarise(args, times, memory, loss_s, mixers)
+    print(markdown(res))
+    if args.out:
+        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+        with open(args.out, 'w') as f:
+            json.dump(res, f, indent=1)
+    return res
+
+
+if __name__ == '__main__':
+    main()
