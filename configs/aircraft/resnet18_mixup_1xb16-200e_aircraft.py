@@ -1,0 +1,7 @@
+# Mixup baseline (alpha 1.0, no SUMix):
+# ResNet-18 (ImageNet-pretrained), FGVC-Aircraft (variants).
+_base_ = ['./resnet18_cutmix-sumix_1xb16-200e_aircraft.py']
+
+model = dict(
+    mixer=dict(_delete_=True, type='BatchMixup', alpha=1.0),
+    sumix=None)

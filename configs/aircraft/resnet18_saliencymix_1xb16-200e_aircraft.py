@@ -1,0 +1,5 @@
+# SaliencyMix baseline (SUMix off):
+# ResNet-18 (ImageNet-pretrained), FGVC-Aircraft (variants).
+_base_ = ['./resnet18_saliencymix-sumix_1xb16-200e_aircraft.py']
+
+model = dict(sumix=None)

@@ -1,0 +1,8 @@
+# FMix + SUMix (gamma 0.5):
+# ResNeXt-50 32x4d (ImageNet-pretrained), FGVC-Aircraft (variants).
+# `_delete_` replaces the inherited CutMix settings.
+_base_ = ['./resnext50_cutmix-sumix_1xb16-200e_aircraft.py']
+
+model = dict(
+    mixer=dict(_delete_=True, type='BatchFMix', alpha=0.2, decay_power=3,
+               max_soft=0.0))

@@ -1,0 +1,5 @@
+# SaliencyMix baseline (SUMix off):
+# ResNet-18 (CIFAR stem), CIFAR-100.
+_base_ = ['./resnet18_saliencymix-sumix_1xb100-800e_cifar100.py']
+
+model = dict(sumix=None)

@@ -1,0 +1,8 @@
+# ResizeMix + SUMix (gamma 0.5):
+# ResNeXt-50 32x4d (CIFAR stem), CIFAR-100.
+# `_delete_` replaces the inherited CutMix settings.
+_base_ = ['./resnext50_cutmix-sumix_1xb100-800e_cifar100.py']
+
+model = dict(
+    mixer=dict(_delete_=True, type='BatchResizeMix', alpha=1.0,
+               scope=(0.1, 0.8), use_alpha=True))

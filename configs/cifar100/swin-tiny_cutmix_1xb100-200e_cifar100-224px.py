@@ -1,0 +1,5 @@
+# CutMix baseline (SUMix off):
+# Swin-T (224 px), CIFAR-100.
+_base_ = ['./swin-tiny_cutmix-sumix_1xb100-200e_cifar100-224px.py']
+
+model = dict(sumix=None)

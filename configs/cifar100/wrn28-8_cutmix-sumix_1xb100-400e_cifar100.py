@@ -1,0 +1,16 @@
+# CutMix + SUMix (gamma 0.5):
+# WRN-28-8, CIFAR-100.
+# The root of the grid
+#   wrn28-8_*_1xb100-400e_cifar100
+# every other config there inherits it and says what differs.
+_base_ = [
+    '../_base_/models/wrn28-8_cifar_mix.py',
+    '../_base_/datasets/cifar100_bs100.py',
+    '../_base_/schedules/cifar_wrn_sgd-cosine_400e.py',
+    '../_base_/default_runtime.py',
+]
+
+model = dict(
+    head=dict(num_classes=100),
+    mixer=dict(type='BatchCutMix', alpha=0.2),
+    sumix=dict(type='SUMixLoss', gamma=0.5, lam_reduction='batch'))

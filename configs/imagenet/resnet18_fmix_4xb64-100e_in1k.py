@@ -1,0 +1,5 @@
+# FMix baseline (SUMix off):
+# ResNet-18, ImageNet-1K.
+_base_ = ['./resnet18_fmix-sumix_4xb64-100e_in1k.py']
+
+model = dict(sumix=None)

@@ -1,0 +1,5 @@
+# No mixup (plain training of the same model):
+# ResNet-18, ImageNet-1K.
+_base_ = ['./resnet18_cutmix-sumix_4xb64-100e_in1k.py']
+
+model = dict(mixer=None, sumix=None)

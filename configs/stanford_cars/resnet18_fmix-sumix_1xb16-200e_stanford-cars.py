@@ -1,0 +1,8 @@
+# FMix + SUMix (gamma 0.5):
+# ResNet-18 (ImageNet-pretrained), Stanford Cars.
+# `_delete_` replaces the inherited CutMix settings.
+_base_ = ['./resnet18_cutmix-sumix_1xb16-200e_stanford-cars.py']
+
+model = dict(
+    mixer=dict(_delete_=True, type='BatchFMix', alpha=0.2, decay_power=3,
+               max_soft=0.0))

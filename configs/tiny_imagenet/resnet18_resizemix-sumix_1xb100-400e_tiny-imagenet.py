@@ -1,0 +1,8 @@
+# ResizeMix + SUMix (gamma 1.0):
+# ResNet-18 (CIFAR stem), Tiny-ImageNet-200.
+# `_delete_` replaces the inherited CutMix settings.
+_base_ = ['./resnet18_cutmix-sumix_1xb100-400e_tiny-imagenet.py']
+
+model = dict(
+    mixer=dict(_delete_=True, type='BatchResizeMix', alpha=1.0,
+               scope=(0.1, 0.8), use_alpha=True))

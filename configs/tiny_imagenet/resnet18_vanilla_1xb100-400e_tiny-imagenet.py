@@ -1,0 +1,5 @@
+# No mixup (plain training of the same model):
+# ResNet-18 (CIFAR stem), Tiny-ImageNet-200.
+_base_ = ['./resnet18_cutmix-sumix_1xb100-400e_tiny-imagenet.py']
+
+model = dict(mixer=None, sumix=None)

@@ -1,0 +1,5 @@
+# SaliencyMix baseline (SUMix off):
+# ResNeXt-50 32x4d (CIFAR stem), Tiny-ImageNet-200.
+_base_ = ['./resnext50_saliencymix-sumix_1xb100-400e_tiny-imagenet.py']
+
+model = dict(sumix=None)
