@@ -12,8 +12,12 @@ from .run_logs import VAL_TOP1, find_json_logs, load_records, median_of_last
 from .run_logs import split_records
 
 SEED_REGEX = r'^(.*?)(?:[_-]seed\d+)?$'
-KNOWN_MIXERS = ('mixup', 'cutmix', 'saliencymix', 'fmix', 'resizemix',
-                'gridmix', 'smoothmix', 'randommixer')
+# config-name token -> label used for runs with a dumped config
+KNOWN_MIXERS = {
+    'mixup': 'Mixup', 'cutmix': 'CutMix', 'saliencymix': 'SaliencyMix',
+    'fmix': 'FMix', 'resizemix': 'ResizeMix', 'gridmix': 'GridMix',
+    'smoothmix': 'SmoothMix', 'randommixer': 'RandomMixer'
+}
 
 
 @dataclass
@@ -80,17 +84,17 @@ def mixer_label(mixer_cfg: Optional[dict]) -> str:
 
 def mixer_from_name(name: str) -> Tuple[str, bool]:
     """Guess ``(mixer, sumix)`` from a config name such as
-    ``resnet18_cutmix-sumix_fmnist`` (``('cutmix', True)``) when the run
+    ``resnet18_cutmix-sumix_fmnist`` (``('CutMix', True)``) when the run
     has no dumped config."""
     parts = name.split('_')
     for part in parts:
         low = part.lower()
         if 'sumix' in low:
             base = re.sub(r'[-+]?sumix', '', low).strip('-+')
-            return base or 'unknown', True
+            return KNOWN_MIXERS.get(base, base or 'unknown'), True
     for part in parts:
         if part.lower() in KNOWN_MIXERS:
-            return part.lower(), False
+            return KNOWN_MIXERS[part.lower()], False
     return 'unknown', False
 
 

@@ -1,0 +1,41 @@
+"""Hand-made MMEngine work dirs with known numbers (shared by tests)."""
+import json
+import os
+import os.path as osp
+from typing import Optional, Sequence
+
+
+def write_run(root: str, name: str, top1: Sequence[float],
+              stamp: str = '20260101_000000', start_epoch: int = 1,
+              train_loss: Optional[Sequence[float]] = None,
+              sumix: Optional[bool] = None, mixer: str = 'BatchCutMix',
+              iters_per_epoch: int = 2) -> str:
+    """Write ``<root>/<name>/<stamp>/vis_data/<stamp>.json`` (+ scalars.json
+    and, if ``sumix`` is not None, a dumped ``<name>.py``) as MMEngine does:
+    train lines then one validation line per epoch."""
+    work = osp.join(root, name)
+    vis = osp.join(work, stamp, 'vis_data')
+    os.makedirs(vis, exist_ok=True)
+    lines = []
+    for i, acc in enumerate(top1):
+        epoch = start_epoch + i
+        for it in range(iters_per_epoch):
+            step = (epoch - 1) * iters_per_epoch + it + 1
+            rec = dict(lr=0.1 / epoch, loss=(train_loss or [2.0] * len(top1))[i],
+                       epoch=epoch, iter=step, step=step)
+            if sumix:
+                rec.update(lam_tilde=0.5 + 0.01 * it, sumix_reg=0.2)
+            lines.append(rec)
+        lines.append({'accuracy/top1': acc, 'data_time': 0.01,
+                      'time': 0.02, 'step': epoch})
+    text = '\n'.join(json.dumps(r) for r in lines) + '\n'
+    for fname in (f'{stamp}.json', 'scalars.json'):
+        with open(osp.join(vis, fname), 'w') as f:
+            f.write(text)
+    if sumix is not None:
+        sumix_cfg = "dict(type='SUMixLoss', gamma=0.5)" if sumix else 'None'
+        with open(osp.join(work, f'{name}.py'), 'w') as f:
+            f.write("custom_imports = dict(imports=['sumix_ext'])\n"
+                    f"model = dict(type='MixupClassifier', mixer=dict("
+                    f"type='{mixer}', alpha=0.2), sumix={sumix_cfg})\n")
+    return work
