@@ -1,0 +1,189 @@
+"""Gallery of mixed samples: one row per mixer, titled with mixer and lam.
+
+Takes ``--num`` samples from the config's training dataset (its train
+pipeline and the config's data preprocessor, so the images are what the
+model sees), applies each mixer to that batch (partners never the sample
+itself), un-normalises and draws a grid with matplotlib. Each cell is titled
+``<mixer> lam=0.63`` (lam = exact share of the sample itself). With
+``--checkpoint`` (a SUMix model: ``MixupClassifier`` + ``SUMixHead``) the
+cell also shows ``lam~=0.55``, the corrected ratio lam_tilde of the SUMix
+loss computed from the model's ``head.forward_sumix`` on the clean and the
+mixed batch (the view of Fig. 1/2 of the SUMix paper).
+
+Examples::
+
+    python tools/visualization/vis_mix.py \
+        configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py \
+        --out docs/images/mix_gallery.png
+    python tools/visualization/vis_mix.py CONFIG --mixers BatchFMix \
+        BatchSaliencyMix --checkpoint work_dirs/<name>/epoch_4.pth --num 4
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
+    __file__)))))
+
+from sumix_ext.apis import cli_errors, load_config  # noqa: E402
+
+DEFAULT_MIXERS = ('BatchMixup', 'BatchCutMix', 'BatchSaliencyMix',
+                  'BatchFMix', 'BatchResizeMix', 'BatchGridMix',
+                  'BatchSmoothMix')
+
+
+class DictActionLazy(argparse.Action):
+    """mmengine's ``DictAction`` (imported lazily to keep --help fast)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from mmengine.config import DictAction
+        DictAction(self.option_strings, self.dest)(parser, namespace, values,
+                                                   option_string)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='PNG grid of mixed samples, one row per mixer')
+    parser.add_argument('config', help='config whose train dataset and data '
+                        'preprocessor are used')
+    parser.add_argument('--mixers', nargs='+', default=list(DEFAULT_MIXERS),
+                        help='registered mixer names (default: all seven, '
+                        'with their default arguments)')
+    parser.add_argument('--checkpoint', help='SUMix checkpoint: also show '
+                        'lam_tilde (lam~=) from the SUMix loss')
+    parser.add_argument('--out', default='work_dirs/mix_gallery.png',
+                        help='output PNG')
+    parser.add_argument('--num', type=int, default=6,
+                        help='samples per row (>= 2)')
+    parser.add_argument('--seed', type=int, default=0, help='random seed')
+    parser.add_argument('--cfg-options', nargs='+', action=DictActionLazy,
+                        help='override config keys, xxx=yyy')
+    return parser.parse_args(argv)
+
+
+def load_batch(cfg, num: int):
+    """``num`` samples of the train dataset, through the preprocessor."""
+    from mmengine.dataset import pseudo_collate
+    from mmpretrain.registry import DATASETS, MODELS
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    if len(dataset) < num:
+        raise ValueError(f'--num {num}: the train dataset has only '
+                         f'{len(dataset)} samples; use a smaller --num')
+    data = pseudo_collate([dataset[i] for i in range(num)])
+    prep_cfg = cfg.get('data_preprocessor') or cfg.model.get(
+        'data_preprocessor') or dict(type='ClsDataPreprocessor')
+    preprocessor = MODELS.build(prep_cfg)
+    data = preprocessor(data, training=False)
+    return data['inputs'], data['data_samples'], preprocessor
+
+
+def load_model(cfg, checkpoint: str):
+    """The config's model with ``checkpoint`` loaded, in eval mode."""
+    from mmengine.runner import load_checkpoint
+    from mmpretrain.registry import MODELS
+    if not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'--checkpoint not found: {checkpoint}')
+    model_cfg = cfg.model.copy()
+    if cfg.get('data_preprocessor'):
+        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
+    model = MODELS.build(model_cfg)
+    if not hasattr(model.head, 'forward_sumix'):
+        raise ValueError(f'--checkpoint: lam_tilde needs a SUMix head, the '
+                         f'config has {type(model.head).__name__}; use a '
+                         "config with head type='SUMixHead'")
+    load_checkpoint(model, checkpoint, map_location='cpu', logger='silent')
+    return model.eval()
+
+
+def lam_tilde(model, inputs, mixed, targets):
+    """Corrected ratio per sample from the SUMix loss (no gradients)."""
+    import torch
+    from sumix_ext.models.losses.sumix_loss import sumix_terms
+    gamma = getattr(model.sumix, 'gamma', 0.5) if getattr(
+        model, 'sumix', None) is not None else 0.5
+    with torch.no_grad():
+        cls_a, unc_a = model.head.forward_sumix(model.extract_feat(inputs))
+        cls_m, unc_m = model.head.forward_sumix(
+            model.extract_feat(mixed.inputs))
+        terms = sumix_terms(cls_a, cls_m, unc_a, unc_m, targets, mixed.lam,
+                            mixed.index, gamma=gamma)
+    return terms.lam_tilde
+
+
+def to_images(x, preprocessor):
+    """Undo the normalisation: ``(N, C, H, W)`` -> ``(N, H, W[, 3])`` in
+    ``[0, 1]`` for ``imshow``."""
+    x = x.float()
+    if getattr(preprocessor, '_enable_normalize', False):
+        x = x * preprocessor.std + preprocessor.mean
+    x = (x / 255.0).clamp(0, 1)
+    if x.size(1) == 1:
+        return x[:, 0].numpy()
+    return x[:, :3].permute(0, 2, 3, 1).numpy()
+
+
+def draw(rows, out: str) -> None:
+    """Save the grid; ``rows`` = [(name, images, lams, tildes or None)]."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    num = len(rows[0][1])
+    fig, axes = plt.subplots(len(rows), num, squeeze=False,
+                             figsize=(1.9 * num, 2.1 * len(rows)))
+    for r, (name, images, lams, tildes) in enumerate(rows):
+        short = name[5:] if name.startswith('Batch') else name
+        for c in range(num):
+            ax = axes[r][c]
+            ax.imshow(images[c], cmap='gray' if images[c].ndim == 2 else None,
+                      vmin=0, vmax=1)
+            title = f'{short} lam={lams[c]:.2f}'
+            if tildes is not None:
+                title += f'\nlam~={tildes[c]:.2f}'
+            ax.set_title(title, fontsize=8)
+            ax.set_xticks([])
+            ax.set_yticks([])
+    fig.tight_layout()
+    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
+    fig.savefig(out, dpi=100)
+    plt.close(fig)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    with cli_errors():
+        import numpy as np
+        import torch
+        from mmengine.registry import init_default_scope
+
+        import sumix_ext  # noqa: F401
+        from sumix_ext.models.mixers import as_lam_tensor, build_mixer
+        if args.num < 2:
+            raise ValueError(f'--num must be >= 2 (a mixer needs a partner), '
+                             f'got {args.num}')
+        cfg = load_config(args.config, args.cfg_options)
+        init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+        np.random.seed(args.seed)
+        torch.manual_seed(args.seed)
+        inputs, samples, preprocessor = load_batch(cfg, args.num)
+        model = load_model(cfg, args.checkpoint) if args.checkpoint else None
+        targets = torch.cat([s.gt_label for s in samples])
+        rows = []
+        for r, name in enumerate(args.mixers):
+            np.random.seed(args.seed + r)
+            torch.manual_seed(args.seed + r)
+            mixer = build_mixer(dict(type=name, avoid_self_pair=True))
+            mixed = mixer(inputs)
+            lams = as_lam_tensor(mixed.lam, args.num).tolist()
+            tildes = None
+            if model is not None:
+                tildes = lam_tilde(model, inputs, mixed, targets).tolist()
+            rows.append((name, to_images(mixed.inputs, preprocessor), lams,
+                         tildes))
+        draw(rows, args.out)
+        print(f'saved {args.out} ({len(rows)} mixers x {args.num} samples)')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
