@@ -32,6 +32,8 @@ class RunResult:
         n_val (int): Number of validation results logged.
         mixer (str): Mixer label, e.g. ``'CutMix'``.
         sumix (bool): Whether the run used the SUMix loss.
+        folder (str): Parent folder relative to the summarised root (``''``
+            for runs directly in it); a study folder is one setting.
     """
     name: str
     work_dir: str
@@ -40,6 +42,7 @@ class RunResult:
     n_val: int
     mixer: str
     sumix: bool
+    folder: str = ''
 
 
 @dataclass
@@ -48,9 +51,11 @@ class GroupResult:
     a single run) of their final and median-of-last-k top-1.
 
     Attributes:
-        name (str): Group name (the run name without its seed suffix).
-        setting (str): Name without the mixer and SUMix tokens; runs of one
-            setting form one paper table.
+        name (str): Group name (``folder/`` + the run name without its seed
+            suffix).
+        setting (str): The runs' folder below the root, or for runs
+            directly in the root, the name without its mixer and SUMix
+            tokens; the groups of one setting form one paper table.
         mixer (str): Mixer label.
         sumix (bool): SUMix on or off.
         runs (list[RunResult]): The seeds.
@@ -162,9 +167,11 @@ def collect_runs(root: str, k: int = 10) -> List[RunResult]:
         if find_json_logs(dirpath):
             run = summarize_run(dirpath, k)
             if run is not None:
+                run.folder = osp.relpath(osp.dirname(dirpath), root)
+                run.folder = '' if run.folder == '.' else run.folder
                 runs.append(run)
             dirnames[:] = []  # runs do not nest
-    return sorted(runs, key=lambda r: r.name)
+    return sorted(runs, key=lambda r: (r.folder, r.name))
 
 
 def setting_of(name: str, mixer: str) -> str:
@@ -204,10 +211,10 @@ def group_runs(runs: Sequence[RunResult],
         key = run.name
         if match:
             key = match.group(1) if pattern.groups else match.group(0)
-        key = key or run.name
+        key = osp.join(run.folder, key or run.name)
         if key not in groups:
-            groups[key] = GroupResult(key, setting_of(key, run.mixer),
-                                      run.mixer, run.sumix)
+            setting = run.folder or setting_of(key, run.mixer)
+            groups[key] = GroupResult(key, setting, run.mixer, run.sumix)
         groups[key].runs.append(run)
     return [groups[k] for k in sorted(groups)]
 
@@ -224,6 +231,10 @@ def paper_tables(groups: Sequence[GroupResult],
     """Markdown tables shaped like the paper's: one per setting, rows =
     mixers, columns = baseline, +SUMix, gain (difference of the means).
 
+    A setting with several SUMix variants of one mixer (e.g.
+    ``cutmix_sumix-batch`` and ``cutmix_sumix-sample``) gets one row per
+    variant, named ``mixer (group)``, each against the same baseline.
+
     Args:
         groups (Sequence[GroupResult]): From :func:`group_runs`.
         metric (str): ``'median_last'`` (default) or ``'final'``.
@@ -231,22 +242,30 @@ def paper_tables(groups: Sequence[GroupResult],
     Returns:
         str: Markdown.
     """
-    settings: Dict[str, Dict[Tuple[str, bool], GroupResult]] = {}
+    settings: Dict[str, Dict[str, Tuple[list, list]]] = {}
     for g in groups:
-        settings.setdefault(g.setting, {})[(g.mixer, g.sumix)] = g
+        cell = settings.setdefault(g.setting, {}).setdefault(g.mixer,
+                                                             ([], []))
+        cell[int(g.sumix)].append(g)
     out = []
     for setting in sorted(settings):
-        cells = settings[setting]
         out += [f'**{setting}** (top-1 %, {metric.replace("_", " ")})', '',
                 '| Mixer | Baseline | +SUMix | Gain |',
                 '|:--|--:|--:|--:|']
-        for mixer in sorted({m for m, _ in cells}):
-            base, ours = cells.get((mixer, False)), cells.get((mixer, True))
-            gain = '-'
-            if base is not None and ours is not None:
-                gain = f'{ours.stat(metric)[0] - base.stat(metric)[0]:+.2f}'
-            out.append(f'| {mixer} | {_cell(base, metric)} | '
-                       f'{_cell(ours, metric)} | {gain} |')
+        for mixer, (bases, ours) in sorted(settings[setting].items()):
+            base = bases[0] if bases else None
+            rows = []
+            for g in ours or [None]:
+                tag = g.name if len(ours) > 1 else (
+                    base.name if len(bases) > 1 else None)
+                rows.append((f'{mixer} ({tag})' if tag else mixer, base, g))
+            rows += [(f'{mixer} ({b.name})', b, None) for b in bases[1:]]
+            for name, b, g in rows:
+                gain = '-'
+                if b is not None and g is not None:
+                    gain = f'{g.stat(metric)[0] - b.stat(metric)[0]:+.2f}'
+                out.append(f'| {name} | {_cell(b, metric)} | '
+                           f'{_cell(g, metric)} | {gain} |')
         out.append('')
     return '\n'.join(out)
 

@@ -90,3 +90,19 @@ def test_mixer_names():
 def test_missing_root(tmp_path):
     with pytest.raises(FileNotFoundError, match='work dir root not found'):
         collect_runs(str(tmp_path / 'nope'))
+
+
+def test_study_folder_is_one_setting_with_sumix_variants(tmp_path):
+    study = str(tmp_path / 'fmnist_study')
+    write_run(study, 'cutmix_baseline_seed0', [60.0], sumix=False)
+    write_run(study, 'cutmix_sumix-batch_seed0', [61.0], sumix=True)
+    write_run(study, 'cutmix_sumix-sample_seed0', [63.5], sumix=True)
+    groups = group_runs(collect_runs(str(tmp_path)))
+    assert {g.setting for g in groups} == {'fmnist_study'}
+    assert groups[0].name == 'fmnist_study/cutmix_baseline'
+    table = paper_tables(groups)
+    assert '**fmnist_study**' in table
+    assert '| CutMix (fmnist_study/cutmix_sumix-batch) | 60.00 | 61.00 | ' \
+        '+1.00 |' in table
+    assert '| CutMix (fmnist_study/cutmix_sumix-sample) | 60.00 | 63.50 | ' \
+        '+3.50 |' in table
