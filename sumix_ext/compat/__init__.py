@@ -7,8 +7,10 @@ Each fix is small, idempotent and tested in ``tests/test_compat``:
 * :mod:`.mmcv_hue` - numpy 2 makes ``mmcv.adjust_hue`` overflow for a
   negative hue factor.
 * :mod:`.dist_cpu` - MMEngine's ``launcher='pytorch'`` assumes CUDA.
+* :mod:`.image_load` - a corrupt/truncated image is named by path.
 """
 from .dist_cpu import apply_dist_cpu_fix
+from .image_load import apply_image_load_fix
 from .mmcv_hue import adjust_hue, apply_mmcv_hue_fix
 from .torch_load import (UNSAFE_LOAD_ENV, allow_unsafe_load,
                          apply_torch_load_fix, safe_torch_load)
@@ -19,10 +21,11 @@ def apply_all() -> None:
     apply_torch_load_fix()
     apply_mmcv_hue_fix()
     apply_dist_cpu_fix()
+    apply_image_load_fix()
 
 
 __all__ = [
     'apply_all', 'apply_torch_load_fix', 'apply_mmcv_hue_fix',
-    'apply_dist_cpu_fix', 'adjust_hue', 'safe_torch_load',
-    'allow_unsafe_load', 'UNSAFE_LOAD_ENV'
+    'apply_dist_cpu_fix', 'apply_image_load_fix', 'adjust_hue',
+    'safe_torch_load', 'allow_unsafe_load', 'UNSAFE_LOAD_ENV'
 ]

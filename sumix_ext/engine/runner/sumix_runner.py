@@ -99,6 +99,8 @@ class SUMixRunner(Runner):
     * Auto ``--resume`` uses :func:`find_resumable_checkpoint`: a damaged or
       dangling ``last_checkpoint`` falls back to the newest complete
       checkpoint; leftover ``*.pth.tmp`` files are deleted, never loaded.
+    * An empty dataset is reported by name (MMEngine fails inside numpy
+      with "need at least one array to concatenate").
 
     Select it with ``runner_type = 'SUMixRunner'`` (set in
     ``configs/_base_/default_runtime.py``).
@@ -127,6 +129,35 @@ class SUMixRunner(Runner):
             _fsync(tmp_path)
             os.replace(tmp_path, osp.join(out_dir, filename))
             _fsync(out_dir)
+
+    @staticmethod
+    def build_dataloader(dataloader, seed: Optional[int] = None,
+                         diff_rank_seed: bool = False):
+        """:meth:`Runner.build_dataloader` with a clear empty-dataset
+        error."""
+        try:
+            loader = Runner.build_dataloader(
+                dataloader, seed=seed, diff_rank_seed=diff_rank_seed)
+        except ValueError as exc:
+            if 'need at least one array' not in str(exc) or not isinstance(
+                    dataloader, dict):
+                raise
+            ds = dict(dataloader.get('dataset') or {})
+            parts = [f'{k}={ds[k]!r}' for k in ('data_root', 'split',
+                                                 'ann_file', 'indices')
+                     if ds.get(k) not in (None, '')]
+            raise ValueError(
+                f"dataset {ds.get('type', '?')}({', '.join(parts)}) is "
+                'empty (0 samples); check data_root, the split/annotation '
+                'file and any `indices` subset') from None
+        if len(loader) == 0:  # MMEngine would fail on epoch_length=0
+            n = len(loader.dataset)
+            raise ValueError(
+                f'{type(loader.dataset).__name__} has {n} samples, fewer '
+                f'than one batch of {loader.batch_size} with drop_last=True, '
+                'so no training step would run; lower the batch_size or add '
+                'data')
+        return loader
 
     def load_or_resume(self) -> None:
         """Resume from the newest complete checkpoint (auto resume), else
