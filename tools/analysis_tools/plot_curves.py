@@ -117,11 +117,12 @@ def main(argv=None):
         rows = (len(keys) + cols - 1) // cols
         fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.2 * rows),
                                  squeeze=False)
+        colors = {label: f'C{i % 10}' for i, label in enumerate(data)}
         for ax, key in zip(axes.flat, keys):
             for label, (train, val) in data.items():
                 s = series(train, val, key, args.smooth)
-                if s is not None:
-                    ax.plot(s[0], s[1], label=label,
+                if s is not None:  # one colour per run on every subplot
+                    ax.plot(s[0], s[1], label=label, color=colors[label],
                             marker='o' if s[2] == 'epoch' else None, ms=4)
                     ax.set_xlabel(s[2])
             ax.set_title(TITLES.get(key, key), fontsize=10)
@@ -129,9 +130,9 @@ def main(argv=None):
             ax.ticklabel_format(axis='y', useOffset=False)
         for ax in list(axes.flat)[len(keys):]:
             ax.axis('off')
-        handles, names = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, names, loc='lower center', ncol=len(names),
-                   fontsize=9, frameon=False)
+        handles = [plt.Line2D([], [], color=c) for c in colors.values()]
+        fig.legend(handles, list(colors), loc='lower center',
+                   ncol=len(colors), fontsize=9, frameon=False)
         fig.tight_layout(rect=(0, 0.06, 1, 1))
         out_dir = osp.dirname(args.out_file) or '.'
         os.makedirs(out_dir, exist_ok=True)
