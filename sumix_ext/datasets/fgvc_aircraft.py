@@ -38,4 +38,11 @@ class LocalFGVCAircraft(FGVCAircraft):
             osp.join('data', 'images'),
             osp.join('data', f'images_variant_{split}.txt')
         ], LAYOUT, SOURCE)
+        # mmpretrain sets test_mode from the split; a shared config piece
+        # may pass it too (it must agree)
+        test_mode = kwargs.pop('test_mode', split == 'test')
+        if test_mode != (split == 'test'):
+            raise ValueError(f'{type(self).__name__}: test_mode follows the '
+                             f"split (True only for 'test'), got "
+                             f'test_mode={test_mode} with split={split!r}')
         super().__init__(data_root=data_root, split=split, **kwargs)

@@ -39,4 +39,11 @@ class LocalStanfordCars(StanfordCars):
                    if split == 'test' else 'cars_train_annos.mat')
             required = [f'cars_{split}', osp.join('devkit', ann)]
         check_layout('Stanford Cars', root, required, LAYOUT, SOURCE)
+        # mmpretrain sets test_mode from the split; a shared config piece
+        # may pass it too (it must agree)
+        test_mode = kwargs.pop('test_mode', split == 'test')
+        if test_mode != (split == 'test'):
+            raise ValueError(f'{type(self).__name__}: test_mode follows the '
+                             f"split (True only for 'test'), got "
+                             f'test_mode={test_mode} with split={split!r}')
         super().__init__(data_root=root, split=split, **kwargs)

@@ -1,0 +1,188 @@
+"""The benchmark grid: complete, minimal leaves, the paper's protocols."""
+import os.path as osp
+
+import pytest
+
+from .common import (ARCHS, BENCHMARKS, CONFIG_ROOT, GRID_TAGS, grid_configs,
+                     load, rel)
+
+GAMMA = dict(cifar100=0.5, tiny_imagenet=1.0, imagenet=0.5, cub200=0.5,
+             aircraft=0.5, stanford_cars=0.5)
+MIXERS = dict(
+    cutmix=dict(type='BatchCutMix', alpha=0.2),
+    saliencymix=dict(type='BatchSaliencyMix', alpha=0.2),
+    fmix=dict(type='BatchFMix', alpha=0.2, decay_power=3, max_soft=0.0),
+    resizemix=dict(type='BatchResizeMix', alpha=1.0, scope=(0.1, 0.8),
+                   use_alpha=True),
+    mixup=dict(type='BatchMixup', alpha=1.0),
+)
+GROUPS = [(folder, arch) for folder in BENCHMARKS for arch in ARCHS[folder]]
+
+
+def _grid(folder, arch):
+    found = {}
+    for path in grid_configs(folder):
+        name = osp.basename(path)
+        if name.startswith(arch + '_'):
+            found[name.split('_')[1]] = path
+    return found
+
+
+def _without_mix(cfg):
+    d = cfg.to_dict()
+    d['model'].pop('mixer', None)
+    d['model'].pop('sumix', None)
+    return d
+
+
+@pytest.mark.parametrize('folder', BENCHMARKS)
+def test_every_benchmark_folder_holds_exactly_its_grid(folder):
+    names = {osp.basename(p) for p in grid_configs(folder)}
+    expected = {osp.basename(p) for arch in ARCHS[folder]
+                for p in _grid(folder, arch).values()}
+    assert names == expected  # no stray file outside an arch grid
+    assert len(names) == 10 * len(ARCHS[folder])
+
+
+@pytest.mark.parametrize('folder,arch', GROUPS,
+                         ids=[f'{f}-{a}' for f, a in GROUPS])
+def test_grid_leaves_change_only_mixer_and_sumix(folder, arch):
+    grid = _grid(folder, arch)
+    assert sorted(grid) == sorted(GRID_TAGS)
+    root = load(grid['cutmix-sumix'])
+    reference = _without_mix(root)
+    for tag, path in grid.items():
+        cfg = load(path)
+        assert _without_mix(cfg) == reference, rel(path)
+        mixer, sumix = cfg.model.mixer, cfg.model.sumix
+        if tag == 'vanilla':
+            assert mixer is None and sumix is None
+            continue
+        base_tag = tag.replace('-sumix', '')
+        assert mixer == MIXERS[base_tag], rel(path)
+        if tag.endswith('-sumix'):
+            assert sumix == dict(type='SUMixLoss', gamma=GAMMA[folder],
+                                 lam_reduction='batch'), rel(path)
+        else:
+            assert sumix is None, rel(path)
+
+
+def _root(folder, arch):
+    return load(_grid(folder, arch)['cutmix-sumix'])
+
+
+# (folder, arch): batch/GPU, optimizer (type, lr, weight decay), epochs,
+# backbone type, classes, train crop transform
+PROTOCOL = {
+    ('cifar100', 'resnet18'): (100, 'SGD', 0.1, 1e-4, 800, 'ResNet_CIFAR',
+                               100),
+    ('cifar100', 'resnext50'): (100, 'SGD', 0.1, 1e-4, 800, 'ResNeXt_CIFAR',
+                                100),
+    ('cifar100', 'wrn28-8'): (100, 'SGD', 0.03, 1e-3, 400,
+                              'WideResNet_CIFAR', 100),
+    ('cifar100', 'deit-small'): (100, 'AdamW', 1e-3, 0.05, 200,
+                                 'VisionTransformer', 100),
+    ('cifar100', 'swin-tiny'): (100, 'AdamW', 5e-4, 0.05, 200,
+                                'SwinTransformer', 100),
+    ('tiny_imagenet', 'resnet18'): (100, 'SGD', 0.2, 1e-4, 400,
+                                    'ResNet_CIFAR', 200),
+    ('tiny_imagenet', 'resnext50'): (100, 'SGD', 0.2, 1e-4, 400,
+                                     'ResNeXt_CIFAR', 200),
+    ('imagenet', 'resnet18'): (64, 'SGD', 0.1, 1e-4, 100, 'ResNet', 1000),
+}
+for _folder, _classes in (('cub200', 200), ('aircraft', 100),
+                          ('stanford_cars', 196)):
+    PROTOCOL[(_folder, 'resnet18')] = (16, 'SGD', 0.001, 5e-4, 200,
+                                       'ResNet', _classes)
+    PROTOCOL[(_folder, 'resnext50')] = (16, 'SGD', 0.001, 5e-4, 200,
+                                        'ResNeXt', _classes)
+
+
+@pytest.mark.parametrize('folder,arch', GROUPS,
+                         ids=[f'{f}-{a}' for f, a in GROUPS])
+def test_root_follows_the_paper_protocol(folder, arch):
+    cfg = _root(folder, arch)
+    batch, opt, lr, wd, epochs, backbone, classes = PROTOCOL[(folder, arch)]
+    assert cfg.train_dataloader.batch_size == batch
+    optimizer = cfg.optim_wrapper.optimizer
+    assert (optimizer.type, optimizer.lr, optimizer.weight_decay) == (opt, lr,
+                                                                      wd)
+    if opt == 'SGD':
+        assert optimizer.momentum == 0.9
+    assert cfg.train_cfg.max_epochs == epochs
+    # every epoch is validated: the last 10 give the reported median
+    assert cfg.train_cfg.val_interval == 1
+    cosine = cfg.param_scheduler[-1]
+    assert cosine.type == 'CosineAnnealingLR'
+    assert cosine.get('end', epochs) == epochs
+    assert cosine.eta_min == (1e-6 if opt == 'AdamW' else 0.0)
+    assert cfg.model.backbone.type == backbone
+    assert cfg.model.head.num_classes == classes
+    assert cfg.data_preprocessor.num_classes == classes
+    assert cfg.train_dataloader.dataset.type.startswith(('Local', 'Tiny'))
+    if opt == 'AdamW':  # transformers: clip 5, 20 warm-up epochs
+        assert cfg.optim_wrapper.clip_grad == dict(max_norm=5.0)
+        warmup = cfg.param_scheduler[0]
+        assert (warmup.type, warmup.end) == ('LinearLR', 20)
+        kinds = [t['type'] for t in cfg.train_dataloader.dataset.pipeline]
+        assert 'RandAugment' in kinds and 'RandomErasing' in kinds
+    if folder in ('cub200', 'aircraft', 'stanford_cars'):
+        init = cfg.model.backbone.init_cfg
+        assert init.type == 'Pretrained'
+        assert init.checkpoint.startswith('data/pretrained/')
+        crop = cfg.train_dataloader.dataset.pipeline[2]
+        assert crop == dict(type='RandomResizedCrop', scale=224,
+                            crop_ratio_range=(0.5, 1.0))
+
+
+def test_splits_of_each_benchmark():
+    expect = dict(cifar100=('train', 'test'), tiny_imagenet=('train', 'val'),
+                  imagenet=('train', 'val'), cub200=('train', 'test'),
+                  aircraft=('trainval', 'test'),
+                  stanford_cars=('train', 'test'))
+    for folder, (train, test) in expect.items():
+        cfg = _root(folder, ARCHS[folder][0])
+        assert cfg.train_dataloader.dataset.split == train
+        assert cfg.val_dataloader.dataset.split == test
+        assert cfg.test_dataloader.dataset.split == test
+
+
+def test_cifar_crop_is_pad4_reflect():
+    cfg = _root('cifar100', 'resnet18')
+    assert cfg.train_dataloader.dataset.pipeline[0] == dict(
+        type='RandomCrop', crop_size=32, padding=4, padding_mode='reflect')
+
+
+ABLATIONS = osp.join(CONFIG_ROOT, 'cifar100', 'ablations')
+MAIN = 'resnet18_cutmix-sumix_1xb100-800e_cifar100.py'
+
+
+@pytest.mark.parametrize('gamma', [0.1, 0.25, 1.0, 2.0])
+def test_ablation_gamma_sweep(gamma):
+    cfg = load(osp.join(ABLATIONS, f'resnet18_cutmix-sumix-gamma{gamma}_'
+                        '1xb100-800e_cifar100.py'))
+    assert cfg.model.sumix == dict(type='SUMixLoss', gamma=gamma,
+                                   lam_reduction='batch')
+    main = load(osp.join(CONFIG_ROOT, 'cifar100', MAIN))
+    main.model.sumix.gamma = gamma
+    assert cfg.to_dict() == main.to_dict()
+
+
+def test_ablation_sample_reduction_alpha_and_sumix_off():
+    sample = load(osp.join(ABLATIONS, 'resnet18_cutmix-sumix-sample_'
+                           '1xb100-800e_cifar100.py'))
+    assert sample.model.sumix.lam_reduction == 'sample'
+    alpha = load(osp.join(ABLATIONS, 'resnet18_cutmix-a1.0-sumix_'
+                          '1xb100-800e_cifar100.py'))
+    assert alpha.model.mixer == dict(type='BatchCutMix', alpha=1.0)
+    rand = load(osp.join(ABLATIONS, 'resnet18_randmix-sumix_'
+                         '1xb100-800e_cifar100.py'))
+    assert rand.model.mixer.type == 'RandomMixer'
+    assert set(rand.model.mixer) == {'type', 'mixers', 'probs'}  # _delete_
+    assert [m['type'] for m in rand.model.mixer.mixers] == [
+        'BatchCutMix', 'BatchSaliencyMix', 'BatchFMix', 'BatchResizeMix'
+    ]
+    off = load(osp.join(ABLATIONS, 'resnet18_randmix-sumix-off_'
+                        '1xb100-800e_cifar100.py'))
+    assert off.model.sumix is None
+    assert off.model.mixer == rand.model.mixer
