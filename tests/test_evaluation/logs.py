@@ -21,8 +21,9 @@ def write_run(root: str, name: str, top1: Sequence[float],
         epoch = start_epoch + i
         for it in range(iters_per_epoch):
             step = (epoch - 1) * iters_per_epoch + it + 1
-            rec = dict(lr=0.1 / epoch, loss=(train_loss or [2.0] * len(top1))[i],
-                       epoch=epoch, iter=step, step=step)
+            loss = train_loss[i] if train_loss else 2.0
+            rec = dict(lr=0.1 / epoch, loss=loss, epoch=epoch, iter=step,
+                       step=step)
             if sumix:
                 rec.update(lam_tilde=0.5 + 0.01 * it, sumix_reg=0.2)
             lines.append(rec)

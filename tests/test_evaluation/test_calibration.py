@@ -13,7 +13,8 @@ def naive_ece(probs, labels, n_bins):
         sel = torch.tensor(sel)
         if sel.any():
             acc = (pred[sel] == labels[sel]).double().mean()
-            ece += sel.double().mean() * (acc - conf[sel].double().mean()).abs()
+            gap = (acc - conf[sel].double().mean()).abs()
+            ece += sel.double().mean() * gap
     return float(ece)
 
 

@@ -29,8 +29,10 @@ def test_center_mode_centres_and_generator_reproduces():
     ys, xs = mask.nonzero(as_tuple=True)
     assert (ys.min().item(), ys.max().item()) == (7, 20)
     assert (xs.min().item(), xs.max().item()) == (7, 20)
-    a = occlusion_mask(8, 28, 28, 0.4, generator=torch.Generator().manual_seed(3))
-    b = occlusion_mask(8, 28, 28, 0.4, generator=torch.Generator().manual_seed(3))
+    a = occlusion_mask(8, 28, 28, 0.4,
+                       generator=torch.Generator().manual_seed(3))
+    b = occlusion_mask(8, 28, 28, 0.4,
+                       generator=torch.Generator().manual_seed(3))
     assert torch.equal(a, b)
 
 

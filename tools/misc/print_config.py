@@ -10,7 +10,8 @@ import argparse
 import os.path as osp
 import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, REPO)
 
 from sumix_ext.apis import cli_errors, load_config  # noqa: E402
 from sumix_ext.evaluation.cli import DictActionLazy  # noqa: E402

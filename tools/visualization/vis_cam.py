@@ -22,7 +22,8 @@ import os.path as osp
 import sys
 import textwrap
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, REPO)
 
 from sumix_ext.apis import cli_errors  # noqa: E402
 from sumix_ext.evaluation import cli  # noqa: E402
