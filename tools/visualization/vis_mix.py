@@ -3,7 +3,9 @@
 Takes ``--num`` samples from the config's training dataset (its train
 pipeline and the config's data preprocessor, so the images are what the
 model sees), applies each mixer to that batch (partners never the sample
-itself), un-normalises and draws a grid with matplotlib. Each cell is titled
+itself), un-normalises and draws a grid with matplotlib. A draw that barely mixes
+(mean lam outside ``SHOW_RANGE``, frequent with alpha=0.2) is redrawn,
+unless ``--first-draw``. Each cell is titled
 ``<mixer> lam=0.63`` (lam = exact share of the sample itself). With
 ``--checkpoint`` (a SUMix model: ``MixupClassifier`` + ``SUMixHead``) the
 cell also shows ``lam~=0.55``, the corrected ratio lam_tilde of the SUMix
@@ -28,9 +30,10 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
 
 from sumix_ext.apis import cli_errors, load_config  # noqa: E402
 
-DEFAULT_MIXERS = ('BatchMixup', 'BatchCutMix', 'BatchSaliencyMix',
-                  'BatchFMix', 'BatchResizeMix', 'BatchGridMix',
-                  'BatchSmoothMix')
+#: Rows are redrawn (up to MAX_REDRAWS times) until the mean lam lies here:
+#: with alpha=0.2 many draws are nearly unmixed and show nothing.
+SHOW_RANGE = (0.2, 0.8)
+MAX_REDRAWS = 50
 
 
 class DictActionLazy(argparse.Action):
@@ -43,11 +46,12 @@ class DictActionLazy(argparse.Action):
 
 
 def parse_args(argv=None):
+    from sumix_ext.models.mixers import MIXER_NAMES
     parser = argparse.ArgumentParser(
         description='PNG grid of mixed samples, one row per mixer')
     parser.add_argument('config', help='config whose train dataset and data '
                         'preprocessor are used')
-    parser.add_argument('--mixers', nargs='+', default=list(DEFAULT_MIXERS),
+    parser.add_argument('--mixers', nargs='+', default=list(MIXER_NAMES),
                         help='registered mixer names (default: all seven, '
                         'with their default arguments)')
     parser.add_argument('--checkpoint', help='SUMix checkpoint: also show '
@@ -57,6 +61,10 @@ def parse_args(argv=None):
     parser.add_argument('--num', type=int, default=6,
                         help='samples per row (>= 2)')
     parser.add_argument('--seed', type=int, default=0, help='random seed')
+    parser.add_argument('--first-draw', action='store_true',
+                        help='show the first draw of each mixer even if it '
+                        'barely mixes (default: redraw until the mean lam is '
+                        f'in {SHOW_RANGE})')
     parser.add_argument('--cfg-options', nargs='+', action=DictActionLazy,
                         help='override config keys, xxx=yyy')
     return parser.parse_args(argv)
@@ -170,11 +178,14 @@ def main(argv=None) -> int:
         targets = torch.cat([s.gt_label for s in samples])
         rows = []
         for r, name in enumerate(args.mixers):
-            np.random.seed(args.seed + r)
-            torch.manual_seed(args.seed + r)
             mixer = build_mixer(dict(type=name, avoid_self_pair=True))
-            mixed = mixer(inputs)
-            lams = as_lam_tensor(mixed.lam, args.num).tolist()
+            for k in range(1 if args.first_draw else MAX_REDRAWS):
+                np.random.seed(args.seed + 1000 * r + k)
+                torch.manual_seed(args.seed + 1000 * r + k)
+                mixed = mixer(inputs)
+                lams = as_lam_tensor(mixed.lam, args.num).tolist()
+                if SHOW_RANGE[0] <= np.mean(lams) <= SHOW_RANGE[1]:
+                    break
             tildes = None
             if model is not None:
                 tildes = lam_tilde(model, inputs, mixed, targets).tolist()

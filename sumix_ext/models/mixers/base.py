@@ -212,8 +212,9 @@ class BaseMixer:
         if batch_score is None:
             return MixOutput(mixed, index, lam)
         if batch_score.dim() != 2:
-            raise ValueError(f'{type(self).__name__}: batch_score must be '
-                             f'(N, num_classes), got {tuple(batch_score.shape)}')
+            raise ValueError(
+                f'{type(self).__name__}: batch_score must be '
+                f'(N, num_classes), got {tuple(batch_score.shape)}')
         return mixed, mix_scores(batch_score, index, lam)
 
     def __repr__(self) -> str:

@@ -56,7 +56,10 @@ def share_of_a(mask_b: torch.Tensor, per_sample: bool
     Returns:
         float | torch.Tensor: The share of ``x_a``.
     """
-    share = 1.0 - mask_b.to(torch.float64).mean(dim=(1, 2, 3))
+    # float32 sums of 0/1 masks are exact up to 2^24 pixels; no float64,
+    # which some devices (MPS) lack
+    share = 1.0 - mask_b.float().sum(dim=(1, 2, 3)) / float(
+        mask_b[0].numel())
     if per_sample:
-        return share.float()
+        return share
     return float(share[0])

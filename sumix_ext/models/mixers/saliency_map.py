@@ -96,8 +96,10 @@ def saliency_peak(images: torch.Tensor, map_size: int = MAP_SIZE):
     peak = sal.flatten(1).argmax(dim=1)
     iy = torch.div(peak, mw, rounding_mode='floor')
     ix = peak - iy * mw
-    cy = ((iy.double() + 0.5) * h / mh).floor().long().clamp(0, h - 1)
-    cx = ((ix.double() + 0.5) * w / mw).floor().long().clamp(0, w - 1)
+    # floor((i + 0.5) * H / mh) in exact integer arithmetic (no float64,
+    # which some devices lack)
+    cy = torch.div((2 * iy + 1) * h, 2 * mh, rounding_mode='floor')
+    cx = torch.div((2 * ix + 1) * w, 2 * mw, rounding_mode='floor')
     return cy, cx
 
 

@@ -18,8 +18,8 @@ class BatchSaliencyMix(BaseMixer):
     Draw :math:`\lambda \sim \mathrm{Beta}(\alpha, \alpha)`; the box has side
     :math:`\lfloor\sqrt{1-\lambda}\,(H, W)\rfloor`, is centred on the peak of
     the spectral residual saliency map of ``x_b`` (Hou & Zhang, CVPR 2007;
-    see :func:`~sumix_ext.models.mixers.saliency_map.spectral_residual_saliency`),
-    is clipped to the image, and ``x_b`` is pasted into it:
+    see :func:`.saliency_map.spectral_residual_saliency`), is clipped to
+    the image, and ``x_b`` is pasted into it:
 
     .. math::
         x_{mix} = (1 - M) \odot x_a + M \odot x_b, \qquad
@@ -52,8 +52,7 @@ class BatchSaliencyMix(BaseMixer):
             cy, cx = saliency_peak(inputs[index[:1]])
         y1, y2, x1, x2 = clip_box(cy, cx, cut_h, cut_w, h, w)
         mask = box_mask(y1, y2, x1, x2, h, w)
-        area = ((y2 - y1) * (x2 - x1)).double() / float(h * w)
-        lam_exact = (1.0 - area).float()
+        lam_exact = 1.0 - ((y2 - y1) * (x2 - x1)).float() / float(h * w)
         if not self.per_sample:
             return mix_hard(inputs, index, mask), float(lam_exact[0])
         return mix_hard(inputs, index, mask), lam_exact

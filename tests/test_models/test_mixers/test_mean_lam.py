@@ -83,14 +83,11 @@ def test_saliencymix_mean_matches_clipped_box_expectation():
     shifts (FFT, circular box/Gaussian filters, no resize), so the peak -
     the box centre - is uniform and the CutMix expectation applies."""
     size = 64
-    torch.manual_seed(0)
-    x = torch.randn(4, 3, size, size)
-
     np.random.seed(0)
     torch.manual_seed(0)
     mixer = build_mixer(dict(type='BatchSaliencyMix'))
     lams = []
-    for _ in range(800):
+    for _ in range(500):
         x = torch.randn(4, 3, size, size)
         lams.append(float(mixer(x).lam.double().mean()))
     lams = np.array(lams)
@@ -103,7 +100,7 @@ def test_saliencymix_mean_matches_clipped_box_expectation():
 def test_resizemix_mean_matches_scope_expectation(use_alpha):
     size = 32
     got, tol = mean_lam(dict(type='BatchResizeMix', use_alpha=use_alpha),
-                        3000, torch.randn(2, 1, size, size))
+                        2000, torch.randn(2, 1, size, size))
     rng = np.random.default_rng(3)
     u = rng.beta(1.0, 1.0, M) if use_alpha else rng.uniform(0, 1, M)
     tau = 0.1 + 0.7 * u
@@ -119,7 +116,7 @@ def _count(span, period, hole):
 
 def test_gridmix_mean_matches_grid_expectation():
     size = 32
-    got, tol = mean_lam(dict(type='BatchGridMix'), 3000,
+    got, tol = mean_lam(dict(type='BatchGridMix'), 2000,
                         torch.randn(2, 1, size, size))
     rng = np.random.default_rng(4)
     lam = rng.beta(1.0, 1.0, M)
@@ -139,7 +136,7 @@ def test_gridmix_mean_matches_grid_expectation():
 
 def test_smoothmix_mean_matches_truncated_gaussian_expectation():
     size = 32
-    got, tol = mean_lam(dict(type='BatchSmoothMix'), 3000,
+    got, tol = mean_lam(dict(type='BatchSmoothMix'), 2000,
                         torch.randn(2, 1, size, size))
     rng = np.random.default_rng(5)
     m = 40_000

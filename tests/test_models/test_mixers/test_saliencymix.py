@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from sumix_ext.models.mixers import BatchSaliencyMix, spectral_residual_saliency
+from sumix_ext.models.mixers import (BatchSaliencyMix,
+                                     spectral_residual_saliency)
 from sumix_ext.models.mixers.saliency_map import saliency_peak
 
 from .utils import labelled_batch, measured_share
