@@ -3,3 +3,4 @@
 _base_ = ['./resnext50_cutmix-sumix_1xb100-800e_cifar100.py']
 
 model = dict(mixer=None, sumix=None)
+optim_wrapper = dict(optimizer=dict(weight_decay=1e-4))

@@ -28,10 +28,16 @@ def _grid(folder, arch):
     return found
 
 
+# OpenMixup's CIFAR-100 ResNeXt-50 protocol: wd 5e-4 for the cutting
+# mixers, 1e-4 for vanilla and Mixup (the only non-mixer difference)
+CUTTING_WD = {('cifar100', 'resnext50'): (5e-4, 1e-4)}
+
+
 def _without_mix(cfg):
     d = cfg.to_dict()
     d['model'].pop('mixer', None)
     d['model'].pop('sumix', None)
+    d['optim_wrapper']['optimizer'].pop('weight_decay')
     return d
 
 
@@ -51,9 +57,13 @@ def test_grid_leaves_change_only_mixer_and_sumix(folder, arch):
     assert sorted(grid) == sorted(GRID_TAGS)
     root = load(grid['cutmix-sumix'])
     reference = _without_mix(root)
+    cutting_wd, other_wd = CUTTING_WD.get(
+        (folder, arch), (root.optim_wrapper.optimizer.weight_decay, ) * 2)
     for tag, path in grid.items():
         cfg = load(path)
         assert _without_mix(cfg) == reference, rel(path)
+        assert cfg.optim_wrapper.optimizer.weight_decay == (
+            other_wd if tag in ('vanilla', 'mixup') else cutting_wd), rel(path)
         mixer, sumix = cfg.model.mixer, cfg.model.sumix
         if tag == 'vanilla':
             assert mixer is None and sumix is None
@@ -76,7 +86,7 @@ def _root(folder, arch):
 PROTOCOL = {
     ('cifar100', 'resnet18'): (100, 'SGD', 0.1, 1e-4, 800, 'ResNet_CIFAR',
                                100),
-    ('cifar100', 'resnext50'): (100, 'SGD', 0.1, 1e-4, 800, 'ResNeXt_CIFAR',
+    ('cifar100', 'resnext50'): (100, 'SGD', 0.1, 5e-4, 800, 'ResNeXt_CIFAR',
                                 100),
     ('cifar100', 'wrn28-8'): (100, 'SGD', 0.03, 1e-3, 400,
                               'WideResNet_CIFAR', 100),
