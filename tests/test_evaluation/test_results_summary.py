@@ -2,24 +2,7 @@ import pytest
 
 from sumix_ext.evaluation import (collect_runs, group_runs, mixer_from_name,
                                   mixer_label, paper_tables, runs_table)
-from tests.test_evaluation.logs import write_run
-
-EARLY = [10.0, 20.0]  # outside the last-10 window
-
-
-def make_work_dirs(root):
-    """CutMix baseline vs +SUMix, two seeds each, 12 epochs.
-
-    Medians of the last 10: baseline 54.5 / 64.5, SUMix 56.5 / 66.5.
-    """
-    for seed, base in ((0, 50), (1, 60)):
-        write_run(root, f'r18_cutmix_fmnist_seed{seed}',
-                  EARLY + [base + i for i in range(10)])
-        write_run(root, f'r18_cutmix-sumix_fmnist_seed{seed}',
-                  EARLY + [base + 2 + i for i in range(10)])
-    # one Mixup baseline without SUMix partner, different k-window effects
-    write_run(root, 'r18_mixup_fmnist', [70.0, 90.0, 80.0])
-
+from tests.test_evaluation.logs import make_work_dirs, write_run
 
 def test_runs_medians_and_seed_groups(tmp_path):
     make_work_dirs(str(tmp_path))

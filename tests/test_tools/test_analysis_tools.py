@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 
 from tests.conftest import REPO, make_fashion_mnist, tiny_fmnist_cfg_options
-from tests.test_evaluation.logs import write_run
+from tests.test_evaluation.logs import make_work_dirs, write_run
 
 DEMO = 'configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py'
 
@@ -142,7 +142,6 @@ def test_plot_curves_of_two_runs(tmp_path):
 
 
 def test_summarize_results_tool(tmp_path, capsys):
-    from tests.test_evaluation.test_results_summary import make_work_dirs
     make_work_dirs(str(tmp_path / 'work_dirs'))
     tool = load_tool('tools/analysis_tools/summarize_results.py')
     tool.main([str(tmp_path / 'work_dirs'), '--out-dir', str(tmp_path)])
