@@ -169,3 +169,14 @@ def test_print_config_resolves_bases_and_options(capsys, tmp_path):
     with pytest.raises(SystemExit):
         tool.main([DEMO, '--cfg-options', 'model.mixr.alpha=1'])
     assert "did you mean 'mixer'" in capsys.readouterr().err
+
+
+def test_vis_cam_shows_bgr_inputs_as_rgb():
+    cam = load_tool('tools/visualization/vis_cam.py')
+    raw = torch.zeros(3, 2, 2, dtype=torch.uint8)
+    raw[0] = 255  # blue in BGR
+    rgb, cmap = cam.to_display(raw, bgr=True)
+    assert cmap is None and rgb.shape == (2, 2, 3)
+    assert (rgb[..., 2] == 1).all() and (rgb[..., 0] == 0).all()
+    grey, cmap = cam.to_display(raw[:1])
+    assert cmap == 'gray' and grey.shape == (2, 2)

@@ -64,21 +64,25 @@ def load_images(cfg, indices):
     return pseudo_collate([dataset[i] for i in indices]), classes
 
 
-def to_display(raw):
-    """``(C, H, W)`` uint8 tensor -> ``(H, W)`` or ``(H, W, 3)`` float."""
+def to_display(raw, bgr=False):
+    """``(C, H, W)`` uint8 tensor -> ``(H, W)`` or RGB ``(H, W, 3)`` float.
+
+    ``bgr``: the raw image is BGR (the preprocessor has ``to_rgb=True``).
+    """
     img = raw.float().cpu() / 255.0
     if img.shape[0] == 1:
         return img[0].numpy(), 'gray'
-    return img[:3].permute(1, 2, 0).numpy(), None
+    img = img[:3].flip(0) if bgr else img[:3]
+    return img.permute(1, 2, 0).numpy(), None
 
 
-def plot(raws, columns, gt_names, alpha, path):
+def plot(raws, columns, gt_names, alpha, path, bgr=False):
     plt = cli.agg_pyplot()
     rows, cols = len(raws), len(columns) + 1
     fig, axes = plt.subplots(rows, cols, figsize=(2.1 * cols, 2.2 * rows),
                              squeeze=False)
     for r, raw in enumerate(raws):
-        img, cmap = to_display(raw)
+        img, cmap = to_display(raw, bgr)
         axes[r, 0].imshow(img, cmap=cmap)
         axes[r, 0].set_title(f'input: {gt_names[r]}', fontsize=8)
         for c, (label, cams, titles) in enumerate(columns, start=1):
@@ -145,7 +149,9 @@ def main(argv=None):
             target_class=args.target_class,
             target_layer=args.target_layer or 'backbone', predictions=table),
             '\n'.join(md) + '\n')
-        plot(batch['inputs'], columns, gt_names, args.alpha, args.out_file)
+        bgr = bool(getattr(model.data_preprocessor, 'to_rgb', False))
+        plot(batch['inputs'], columns, gt_names, args.alpha, args.out_file,
+             bgr)
         print('\n'.join(md))
         print(f'saved {args.out_file}')
     return table
