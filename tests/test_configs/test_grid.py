@@ -196,3 +196,17 @@ def test_ablation_sample_reduction_alpha_and_sumix_off():
                         '1xb100-800e_cifar100.py'))
     assert off.model.sumix is None
     assert off.model.mixer == rand.model.mixer
+
+
+def test_readme_maps_every_grid_config_and_names_only_real_ones():
+    import re
+    with open(osp.join(CONFIG_ROOT, 'README.md')) as f:
+        text = f.read()
+    named = {p for p in re.findall(r'`([\w-]+/[\w.-]+\.py)`', text)
+             if p.split('/')[0] in BENCHMARKS}
+    assert named, 'no config paths found in configs/README.md'
+    missing = [p for p in named if not osp.isfile(osp.join(CONFIG_ROOT, p))]
+    assert not missing
+    grid = {rel(p) for folder in BENCHMARKS for p in grid_configs(folder)}
+    assert grid <= named  # every grid cell is in the table-to-config map
+    assert 'n/a (not found)' in text
