@@ -14,7 +14,8 @@ RANDOM_MIXER = ("dict(type='RandomMixer', mixers=[dict(type='BatchCutMix', "
 
 
 def write_tiny_cfg(path: str, data_root: str, epochs: int = 4,
-                   batch_size: int = 16, extra: str = '') -> str:
+                   batch_size: int = 16, extra: str = '',
+                   val_batch_size: int = 16) -> str:
     """A config inheriting the demo, shrunk to seconds, with SUMix and a
     random mixer chooser; ``param_scheduler`` ends at ``epochs`` explicitly
     so a run stopped early follows the same LR curve."""
@@ -22,7 +23,8 @@ def write_tiny_cfg(path: str, data_root: str, epochs: int = 4,
 data_root = {data_root!r}
 train_dataloader = dict(batch_size={batch_size},
     dataset=dict(data_root=data_root, indices=None))
-val_dataloader = dict(batch_size=16, dataset=dict(data_root=data_root))
+val_dataloader = dict(batch_size={val_batch_size},
+    dataset=dict(data_root=data_root))
 test_dataloader = val_dataloader
 model = dict(
     backbone=dict(stem_channels=4, base_channels=4),
@@ -34,6 +36,7 @@ param_scheduler = [dict(type='CosineAnnealingLR', T_max={epochs}, begin=0,
 train_cfg = dict(max_epochs={epochs}, val_interval=1)
 default_hooks = dict(logger=dict(interval=1))
 randomness = dict(seed=3, deterministic=True)
+# (``extra`` must not reassign the dataloaders: that drops data_root)
 {extra}
 """
     with open(path, 'w') as f:
