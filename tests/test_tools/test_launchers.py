@@ -96,14 +96,19 @@ def test_missing_arguments_print_usage(script, n):
     assert proc.returncode == 2
     assert f'usage: tools/{script}' in proc.stderr
 
+# loads only sumix_ext/compat/dist_cpu.py (not the whole package: faster)
 SLURM_INIT = r'''
-import os, torch
-import sumix_ext
+import importlib.util, os, sys, torch
+spec = importlib.util.spec_from_file_location("dist_cpu", sys.argv[1])
+dist_cpu = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(dist_cpu)
+dist_cpu.apply_dist_cpu_fix()
 from mmengine.dist import init_dist, get_rank, get_world_size
 init_dist("slurm", backend="nccl")  # no GPU: must fall back to gloo
 assert torch.distributed.get_backend() == "gloo"
 print("OK", get_rank(), get_world_size(), os.environ["MASTER_ADDR"])
 '''
+
 
 def test_slurm_launcher_inits_gloo_on_cpu(tmp_path):
     bin_dir = tmp_path / 'bin'
@@ -119,7 +124,8 @@ def test_slurm_launcher_inits_gloo_on_cpu(tmp_path):
                MASTER_PORT=str(free_port()), CUDA_VISIBLE_DEVICES='',
                OMP_NUM_THREADS='1',
                PATH=f'{bin_dir}{os.pathsep}{os.environ["PATH"]}')
-    proc = subprocess.run([sys.executable, str(script)], cwd=REPO, env=env,
+    proc = subprocess.run([sys.executable, str(script), osp.join(
+        REPO, 'sumix_ext', 'compat', 'dist_cpu.py')], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert 'OK 0 1 127.0.0.1' in proc.stdout
