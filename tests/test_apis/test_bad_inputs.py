@@ -47,10 +47,11 @@ def data(tmp_path_factory):
                               n_train=32, n_test=16)
 
 
-def _error_line(capsys, argv):
-    """Run tools/train.py main(argv); return its single error line."""
+def _error_line(capsys, argv, tool=None):
+    """Run tools/train.py (or ``tool``) main(argv); return its single error
+    line."""
     with pytest.raises(SystemExit) as exit_info:
-        TRAIN.main(argv)
+        (tool or TRAIN).main(argv)
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert 'Traceback' not in err

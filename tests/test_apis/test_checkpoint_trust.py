@@ -1,0 +1,72 @@
+"""Issue #6, guarantee 3: checkpoints from elsewhere are loaded with
+``weights_only=True``; full unpickling needs ``--unsafe-load`` and warns.
+A truncated checkpoint is named, not unpickled. Through the real tools,
+in-process."""
+import argparse
+import os.path as osp
+
+import pytest
+import torch
+
+from tests.conftest import tiny_fmnist_cfg_options
+from tests.test_apis.test_bad_inputs import (  # noqa: F401  (fixtures)
+    _cfg, _error_line, _fast_config_text, _load_tool, data)
+from tests.test_reliability.utils import DEMO
+
+TEST = _load_tool('test')
+TRAIN = _load_tool('train')
+
+
+def _foreign(tmp_path):
+    """A 'downloaded' checkpoint holding a non-weight object."""
+    path = str(tmp_path / 'downloaded.pth')
+    torch.save({'state_dict': {}, 'meta': argparse.Namespace(x=1)}, path)
+    return path
+
+
+def test_foreign_checkpoint_refused_by_tools_test(capsys, data, tmp_path):
+    ckpt = _foreign(tmp_path)
+    opts = tiny_fmnist_cfg_options(data, str(tmp_path / 'w'))
+    line = _error_line(capsys, [DEMO, ckpt, '--work-dir', opts[1]] + opts[2:],
+                       tool=TEST)
+    assert f'refused to unpickle {ckpt}' in line and '--unsafe-load' in line
+
+
+def test_unsafe_load_flag_falls_back_with_warning(capsys, data, tmp_path,
+                                                  monkeypatch):
+    monkeypatch.delenv('SUMIX_UNSAFE_LOAD', raising=False)
+    ckpt = _foreign(tmp_path)
+    opts = tiny_fmnist_cfg_options(data, str(tmp_path / 'w'))
+    with pytest.warns(UserWarning, match='full unpickling'):
+        metrics = TEST.main([DEMO, ckpt, '--unsafe-load', '--work-dir',
+                             opts[1]] + opts[2:])
+    assert 'accuracy/top1' in metrics
+    from sumix_ext.compat import allow_unsafe_load
+    allow_unsafe_load(False)
+
+
+@pytest.mark.parametrize('how', ['load_from', 'pretrained'])
+def test_foreign_load_from_and_pretrained_refused(capsys, data, tmp_path,
+                                                  how):
+    ckpt = _foreign(tmp_path)
+    config = DEMO
+    options = [f'load_from={ckpt}']
+    if how == 'pretrained':
+        config, options = _cfg(tmp_path, (
+            "model = dict(backbone=dict(init_cfg=dict(type='Pretrained', "
+            f'checkpoint={ckpt!r})))')), []
+    argv = [config] + tiny_fmnist_cfg_options(data, str(tmp_path / 'w'),
+                                              epochs=1) + options
+    line = _error_line(capsys, argv)
+    assert f'refused to unpickle {ckpt}' in line
+
+
+def test_truncated_resume_checkpoint_is_named(capsys, data, tmp_path):
+    ckpt = str(tmp_path / 'epoch_1.pth')
+    torch.save({'state_dict': {'w': torch.zeros(1000)}}, ckpt)
+    with open(ckpt, 'r+b') as f:
+        f.truncate(osp.getsize(ckpt) // 2)
+    argv = [DEMO, '--resume', ckpt] + tiny_fmnist_cfg_options(
+        data, str(tmp_path / 'w'), epochs=1)
+    line = _error_line(capsys, argv)
+    assert f'corrupt or truncated: {ckpt}' in line
