@@ -34,15 +34,16 @@ def test_piece_builds_train_and_test_sets(tmp_path, piece):
     root = str(tmp_path / 'data')
     make(root)
     cfg = load(osp.join(CONFIG_ROOT, '_base_', 'datasets', piece + '.py'))
+    assert cfg.test_dataloader == cfg.val_dataloader
     sizes = []
-    for split in ('train', 'val', 'test'):
+    for split in ('train', 'val'):
         ds_cfg = cfg[f'{split}_dataloader'].dataset
         ds_cfg.data_root = root
         dataset = DATASETS.build(ds_cfg)
         assert len(dataset.CLASSES) == cfg.data_preprocessor.num_classes
         assert dataset.test_mode == (split != 'train')
         sizes.append(len(dataset))
-    assert sizes == [n_train, n_test, n_test]
+    assert sizes == [n_train, n_test]
     sample = dataset[0]  # the test pipeline runs on the real files
     assert sample['inputs'].shape[0] == 3
 

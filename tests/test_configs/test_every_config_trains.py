@@ -7,8 +7,9 @@ resolution. Then one real ``train_step`` (mixer, SUMix or not, the config's
 optimizer) must give a finite loss, the logs of its mode and update weights.
 
 Cost: the full-size model is built and trained for the first config of
-each distinct (backbone config, input shape) - in sorted order that is a
-grid root, ``<arch>_cutmix-sumix_*`` - about ten in all. Every other config
+each distinct backbone config - in sorted order that is a grid root,
+``<arch>_cutmix-sumix_*`` - nine in all (the CNNs are shape-agnostic, so
+the Tiny-ImageNet runs share the CIFAR stems' check). Every other config
 runs the same test with the backbone narrowed (same type, fewer channels /
 layers, same input shape; same mixer, SUMix, head, preprocessor, pipelines
 and optimizer). ``test_grid.py`` checks that a leaf's merged config equals
@@ -33,7 +34,7 @@ from .synthetic import build_model, synthetic_batch
 CONFIGS = all_configs()
 FULL_SIZE_ALL = os.environ.get('SUMIX_FULL_CONFIG_TESTS', '0') not in ('',
                                                                       '0')
-_full_size_done = set()  # (backbone config, input shape) trained full size
+_full_size_done = set()  # backbone configs trained at full size
 
 
 def expected_shape(path: str) -> tuple:
@@ -90,7 +91,7 @@ def test_config_builds_and_trains_one_step(path):
     assert [tuple(x.shape) for x in batch['inputs']] == [want, want]
     assert tuple(val['inputs'][0].shape) == want
 
-    key = (repr(sorted(cfg.model.backbone.to_dict().items())), want)
+    key = repr(sorted(cfg.model.backbone.to_dict().items()))
     if not FULL_SIZE_ALL and key in _full_size_done:
         cfg = copy.deepcopy(cfg)
         narrow_backbone(cfg)
