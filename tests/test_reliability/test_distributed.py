@@ -19,8 +19,9 @@ and ``LOSS_TOL`` = 0.05 of the mean SUMix training loss of the last epoch
 of each other. Measured on the 2-core dev machine (torch 2.14.1 CPU):
 loss 3.4342 vs 3.4281 (0.006 apart), top-1 20.0 vs 23.3. The loss bound
 is about 8x the observed gap, leaving room for the per-process mixing and
-BatchNorm effects above on other CPUs, while a run whose processes train
-on different data or do not average gradients drifts further. Validation must see every
+BatchNorm effects above on other CPUs; it is meant to catch gross failures
+(processes training on the wrong data split, gradients not averaged), not
+small numerical differences. Validation must see every
 one of its 30 samples exactly once (30 is not a multiple of 2 x 4, so the
 distributed sampler pads; MMEngine's result collection drops the padding).
 """
