@@ -157,6 +157,20 @@ def test_splits_of_each_benchmark():
         assert cfg.test_dataloader.dataset.split == test
 
 
+def test_test_time_resize_and_crop():
+    imagenet = _root('imagenet', 'resnet18').val_dataloader.dataset.pipeline
+    assert imagenet[1:3] == [
+        dict(type='ResizeEdge', scale=256, edge='short'),
+        dict(type='CenterCrop', crop_size=224)
+    ]
+    for folder in ('cub200', 'aircraft', 'stanford_cars'):
+        pipeline = _root(folder, 'resnet18').val_dataloader.dataset.pipeline
+        assert [t['type'] for t in pipeline] == [
+            'LoadImageFromFile', 'Resize', 'CenterCrop', 'PackInputs'
+        ]
+        assert pipeline[2]['crop_size'] == 224
+
+
 def test_cifar_crop_is_pad4_reflect():
     cfg = _root('cifar100', 'resnet18')
     assert cfg.train_dataloader.dataset.pipeline[0] == dict(
