@@ -1,10 +1,12 @@
 """Turn expected user errors into one line, not a traceback."""
 import contextlib
 import os
+import re
 import sys
 
 DEBUG_ENV = 'SUMIX_DEBUG'
 _WORKER_TRACEBACK = 'Original Traceback (most recent call last):'
+_UNEXPECTED_KWARG = re.compile(r"unexpected keyword argument '(\w+)'")
 
 
 def _user_error_types() -> tuple:
@@ -26,6 +28,10 @@ def _one_line(exc: BaseException) -> str:
     # mmengine prefixes build errors with "class `X` in path/to/x.py: ".
     while text.startswith('class `') and ': ' in text:
         text = text.split(': ', 1)[1]
+    typo = _UNEXPECTED_KWARG.search(text)
+    if isinstance(exc, TypeError) and typo:
+        text += (f"; check the spelling of '{typo.group(1)}' in the config "
+                 'or --cfg-options')
     return f'error: {text}'
 
 
