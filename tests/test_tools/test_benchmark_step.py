@@ -44,6 +44,7 @@ def test_benchmark_table_and_json(tmp_path):
     assert abs(res['ratios']['c/b']['paired_median'] - c / b) < 1e-9
     assert res['components']['SUMixLoss (fwd+bwd)']['pct_of_b'] > 0
     assert res['settings']['batch_size'] == 4
+    assert res['settings']['clock'] == 'wall'
     assert res['machine']['threads'] >= 1 and res['machine']['cpu']
 
 

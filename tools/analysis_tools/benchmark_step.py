@@ -92,6 +92,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         '(0: skip memory)')
     parser.add_argument('--component-repeats', type=int, default=20,
                         help='timed calls of the SUMix loss / each mixer')
+    parser.add_argument(
+        '--clock', default='wall', choices=list(CLOCKS),
+        help="'process': CPU time of this process instead of wall time "
+        '(CPU only; robust to other jobs on a shared machine)')
     parser.add_argument('--out', help='write all numbers to this JSON file')
     parser.add_argument('--memory-child', help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -101,6 +105,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                  'repeats'):
         if getattr(args, name) < 1:
             parser.error(f'--{name.replace("_", "-")} must be >= 1')
+    if args.clock == 'process' and args.device == 'cuda':
+        parser.error("--clock process measures CPU time; use --clock wall "
+                     'with --device cuda')
     if args.batch_size < 2:
         parser.error('--batch-size must be >= 2 (mixing needs a partner)')
     return args
@@ -183,13 +190,19 @@ def sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
+#: clock of :func:`timed`: wall time, or this process's CPU time (on a
+#: shared CPU machine the latter ignores time spent waiting for a core)
+CLOCKS = {'wall': time.perf_counter, 'process': time.process_time}
+_clock = CLOCKS['wall']
+
+
 def timed(fn: Callable[[], object], device: str) -> float:
-    """Seconds of one call, synchronised on CUDA."""
+    """Seconds of one call on the chosen clock, synchronised on CUDA."""
     sync(device)
-    start = time.perf_counter()
+    start = _clock()
     fn()
     sync(device)
-    return time.perf_counter() - start
+    return _clock() - start
 
 
 # ------------------------------------------------------------------ steps
@@ -378,7 +391,8 @@ def summarise(args, times, memory, loss_s, mixers) -> dict:
         settings=dict(device=args.device, dtype=args.dtype,
                       batch_size=args.batch_size, img_size=args.img_size,
                       num_classes=args.num_classes, width=args.width,
-                      repeats=args.repeats, warmup=args.warmup),
+                      repeats=args.repeats, warmup=args.warmup,
+                      clock=getattr(args, 'clock', 'wall')),
         variants={
             v: dict(name=VARIANTS[v], median_ms=1e3 * medians[v],
                     times_ms=[1e3 * t for t in times[v]],
@@ -395,7 +409,8 @@ def markdown(res: dict) -> str:
         f"ResNet-18 CIFAR (width {s['width']}), batch {s['batch_size']}, "
         f"3x{s['img_size']}x{s['img_size']}, {s['num_classes']} classes, "
         f"{s['dtype']} on {s['device']}; median of {s['repeats']} "
-        f"round-robin steps after {s['warmup']} warm-up; {m['cpu']}, "
+        f"round-robin steps after {s['warmup']} warm-up "
+        f"({s.get('clock', 'wall')} clock); {m['cpu']}, "
         f"{m['cpu_count']} cores, torch {m['torch']} with {m['threads']} "
         f"thread(s){', ' + m['gpu'] if 'gpu' in m else ''}; "
         f"{res['date']}.",
@@ -441,6 +456,8 @@ def main(argv=None) -> dict:
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
+    global _clock
+    _clock = CLOCKS[args.clock]
     if args.memory_child:
         print(json.dumps(memory_child(args)))
         return {}
