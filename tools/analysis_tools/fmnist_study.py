@@ -291,7 +291,7 @@ def bar_plot(results: dict, mixers, variants, path: str) -> None:
     import numpy as np
 
     width = 0.8 / len(variants)
-    fig, ax = plt.subplots(figsize=(1.6 + 1.9 * len(mixers), 4))
+    fig, ax = plt.subplots(figsize=(3.6 + 1.9 * len(mixers), 4))
     lows = []
     for j, v in enumerate(variants):
         means, stds, ns = [], [], []
@@ -317,7 +317,7 @@ def bar_plot(results: dict, mixers, variants, path: str) -> None:
     ax.set_ylabel(f'top-1 (%), median of last {results["last_k"]} epochs')
     ax.set_title('Fashion-MNIST, ResNet-18 w8, 4k subset, '
                  f'{results["max_epochs"]} epochs (mean ± std over seeds)')
-    ax.legend(fontsize=8, loc='lower right')
+    ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=120)
