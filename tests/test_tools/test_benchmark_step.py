@@ -53,7 +53,10 @@ def test_memory_child_measures_one_variant():
     args = bench.parse_args(TINY + ['--memory-steps', '1',
                                     '--memory-child', 'd'])
     mem = bench.memory_child(args)
-    assert mem['peak_mb'] > 0 and mem['process_peak_mb'] > mem['peak_mb']
+    # a tiny model's step can fit in memory the (long-lived) pytest process
+    # already holds, so the extra peak may be 0; it is never negative
+    assert mem['peak_mb'] >= 0 and mem['process_peak_mb'] > 0
+    assert mem['process_peak_mb'] >= mem['peak_mb']
     assert 'VmHWM' in mem['method']
 
 
