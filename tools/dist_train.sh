@@ -7,30 +7,9 @@
 # PORT on every node. Without GPUs each process trains on CPU and the gloo
 # backend is used automatically (sumix_ext.compat.dist_cpu).
 # PYTHON picks the interpreter (default: the repo's .venv, else python3).
-set -e
 if [ $# -lt 2 ]; then
     echo "usage: $0 CONFIG GPUS [train.py args...]" >&2
     exit 2
 fi
-
-CONFIG=$1
-GPUS=$2
-NNODES=${NNODES:-1}
-NODE_RANK=${NODE_RANK:-0}
-PORT=${PORT:-29500}
-MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-if [ -z "$PYTHON" ]; then
-    if [ -x "$ROOT/.venv/bin/python" ]; then PYTHON="$ROOT/.venv/bin/python"; else PYTHON=python3; fi
-fi
-
-PYTHONPATH="$ROOT":$PYTHONPATH \
-"$PYTHON" -m torch.distributed.run \
-    --nnodes=$NNODES \
-    --node_rank=$NODE_RANK \
-    --master_addr=$MASTER_ADDR \
-    --nproc_per_node=$GPUS \
-    --master_port=$PORT \
-    "$ROOT/tools/train.py" \
-    $CONFIG \
+exec bash "$(dirname "$0")/dist_launch.sh" "$2" train.py "$1" \
     --launcher pytorch "${@:3}"
