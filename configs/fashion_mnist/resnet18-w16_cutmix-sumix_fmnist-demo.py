@@ -1,4 +1,4 @@
-# The README demo: SUMix + CutMix on real Fashion-MNIST in ~6 minutes on
+# The README demo: SUMix + CutMix on real Fashion-MNIST in ~9 minutes on
 # 2 CPU cores. ResNet-18 (CIFAR stem) at 1/4 width (16 base channels), the
 # first 20k training images, 4 epochs, full 10k test set.
 _base_ = [

@@ -5,6 +5,7 @@ import json
 import os.path as osp
 
 import pytest
+import torch
 
 from tests.conftest import REPO, run_tool
 
@@ -30,11 +31,13 @@ def test_benchmark_table_and_json(tmp_path):
     for row in ('| (a) stock ImageClassifier', '| (b) MixupClassifier',
                 '| (c) MixupClassifier + BatchCutMix + SUMix (faithful)',
                 '| (d) MixupClassifier + BatchCutMix + SUMix fast',
-                '| b/a |', '| c/b |', '| d/b |',
+                '| (p1) bare PyTorch step, one pass',
+                '| (p2) bare PyTorch step, two passes',
+                '| b/a |', '| c/b |', '| d/b |', '| p2/p1 (reference) |',
                 '| SUMixLoss (fwd+bwd) |', '| BatchCutMix |'):
         assert row in table, row
     res = json.loads(out.read_text())
-    assert set(res['variants']) == {'a', 'b', 'c', 'd'}
+    assert set(res['variants']) == {'a', 'b', 'c', 'd', 'p1', 'p2'}
     for v in res['variants'].values():
         assert v['median_ms'] > 0 and len(v['times_ms']) == 1
     assert set(res['ratios']) == {'b/a', 'c/b', 'd/b'}
@@ -42,6 +45,9 @@ def test_benchmark_table_and_json(tmp_path):
     c = res['variants']['c']['median_ms']
     assert abs(res['ratios']['c/b']['value'] - c / b) < 1e-9
     assert abs(res['ratios']['c/b']['paired_median'] - c / b) < 1e-9
+    p1 = res['variants']['p1']['median_ms']
+    p2 = res['variants']['p2']['median_ms']
+    assert abs(res['references']['p2/p1']['value'] - p2 / p1) < 1e-9
     assert res['components']['SUMixLoss (fwd+bwd)']['pct_of_b'] > 0
     assert res['settings']['batch_size'] == 4
     assert res['settings']['clock'] == 'wall'
@@ -66,3 +72,28 @@ def test_bad_sizes_are_one_line_errors(capsys):
         bench.parse_args(['--batch-size', '1'])
     assert exc.value.code == 2
     assert '--batch-size must be >= 2' in capsys.readouterr().err
+
+
+def test_bare_two_pass_step_adds_the_clean_ce_and_trains():
+    """(p2) = (p1)'s mixed CE + the clean batch's CE, one backward, one SGD
+    step that moves the weights: the reference does the work it claims."""
+    bench = _module()
+    args = bench.parse_args(TINY)
+    data = bench.make_batch(args, seed=0)
+    losses = {}
+    for v in ('p1', 'p2'):
+        model, opt = bench.build_variant(v, args)
+        x = (data['inputs'].float() - model.mean) / model.std
+        y = torch.tensor([int(s.gt_label) for s in data['data_samples']])
+        with torch.no_grad():  # train mode: BN batch statistics, as inside
+            clean_ce = float(torch.nn.functional.cross_entropy(
+                model._logits(x), y))
+        before = [p.detach().clone() for p in model.parameters()]
+        torch.manual_seed(1)
+        losses[v] = float(model.train_step(data, opt)['loss'])
+        assert any(not torch.equal(b, p)
+                   for b, p in zip(before, model.parameters()))
+        losses[v + '_clean'] = clean_ce
+    # same seed -> same lam, box and permutation in both variants
+    assert losses['p2'] == pytest.approx(losses['p1'] + losses['p2_clean'],
+                                         rel=1e-5)

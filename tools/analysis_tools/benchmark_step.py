@@ -12,7 +12,12 @@ equally):
   alpha=0.2))``, soft-label CE);
 * (b) our ``MixupClassifier`` + ``BatchCutMix`` (plain mixup CE);
 * (c) (b) + ``SUMixLoss`` (faithful: clean forward and backward);
-* (d) (b) + ``SUMixLoss(clean_pass='no_grad')`` (fast variant).
+* (d) (b) + ``SUMixLoss(clean_pass='no_grad')`` (fast variant);
+* (p1) / (p2) reference floor, no mmengine/mmpretrain code in the step: the
+  same ResNet-18 (backbone + average pool + linear) stepped by a bare
+  PyTorch loop with a CutMix box and mixup CE, once on the mixed batch (p1)
+  or on the mixed and the clean batch with one summed backward (p2). p2/p1
+  is what two full passes cost on this machine, the floor under (c)/(b).
 
 Timing: warm-up steps, then ``--repeats`` rounds; each round steps every
 variant once, in turn (round-robin), so machine noise hits all alike; the
@@ -56,12 +61,19 @@ VARIANTS = {
     'b': 'MixupClassifier + BatchCutMix',
     'c': 'MixupClassifier + BatchCutMix + SUMix (faithful)',
     'd': "MixupClassifier + BatchCutMix + SUMix fast (clean_pass='no_grad')",
+    'p1': 'bare PyTorch step, one pass (reference)',
+    'p2': 'bare PyTorch step, two passes: mixed + clean (reference)',
 }
 #: (ratio name, numerator, denominator, comparison, target)
 TARGETS = [
     ('b/a', 'b', 'a', '<=', 1 / 0.98),
     ('c/b', 'c', 'b', '<=', 2.05),
     ('d/b', 'd', 'b', '<=', 1.35),
+]
+#: (ratio name, numerator, denominator): measured references, no target
+REFERENCES = [
+    ('p2/p1', 'p2', 'p1'),
+    ('p1/b', 'p1', 'b'),
 ]
 LOSS_TARGET_PCT = 1.0
 
@@ -96,6 +108,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--clock', default='wall', choices=list(CLOCKS),
         help="'process': CPU time of this process instead of wall time "
         '(CPU only; robust to other jobs on a shared machine)')
+    parser.add_argument(
+        '--keep-freed-memory', action='store_true',
+        help='glibc keeps freed memory for the next step instead of '
+        'returning it to the OS (sumix_ext.engine.cpu_malloc; the config '
+        'switch env_cfg.cpu_malloc_keep_freed=True)')
     parser.add_argument('--out', help='write all numbers to this JSON file')
     parser.add_argument('--memory-child', help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -147,14 +164,88 @@ def model_cfg(variant: str, args) -> dict:
         sumix=sumix)
 
 
+class BareStep(torch.nn.Module):
+    """Reference (p1)/(p2): a training step in plain PyTorch.
+
+    The same ResNet-18 CIFAR backbone, average pooling and a linear layer;
+    uint8 -> float normalisation, a CutMix box (``lam`` from Beta(0.2, 0.2),
+    area-corrected), mixup CE ``lam CE(z, y) + (1 - lam) CE(z, y[perm])``,
+    one backward and an SGD step. ``passes=2`` adds a forward of the clean
+    batch whose CE joins the loss before the one backward, i.e. the work of
+    faithful SUMix without any of its code.
+
+    Args:
+        backbone (dict): ``ResNet_CIFAR`` config (registry-built).
+        num_classes (int): Classes ``K``.
+        in_channels (int): Feature width at the pooling.
+        passes (int): 1 (mixed) or 2 (mixed + clean).
+        dtype (str): ``'fp32'`` or ``'bf16'`` (autocast).
+    """
+
+    def __init__(self, backbone: dict, num_classes: int, in_channels: int,
+                 passes: int, dtype: str = 'fp32'):
+        super().__init__()
+        from mmpretrain.registry import MODELS
+        self.backbone = MODELS.build(backbone)
+        self.fc = torch.nn.Linear(in_channels, num_classes)
+        self.passes = passes
+        self.dtype = dtype
+        self.register_buffer(
+            'mean', torch.tensor([125.3, 123.0, 113.9]).view(1, 3, 1, 1))
+        self.register_buffer(
+            'std', torch.tensor([63.0, 62.1, 66.7]).view(1, 3, 1, 1))
+        self.beta = torch.distributions.Beta(0.2, 0.2)
+
+    def _logits(self, x: torch.Tensor) -> torch.Tensor:
+        feat = self.backbone(x)[-1]
+        return self.fc(feat.mean(dim=(2, 3)))
+
+    def train_step(self, data: dict, optimizer) -> dict:
+        dev = self.mean.device
+        x = (data['inputs'].to(dev).float() - self.mean) / self.std
+        y = torch.tensor([int(s.gt_label) for s in data['data_samples']],
+                         device=dev)
+        n, _, h, w = x.shape
+        lam = float(self.beta.sample())
+        perm = torch.randperm(n, device=dev)
+        ch, cw = int(h * (1 - lam)**0.5), int(w * (1 - lam)**0.5)
+        cy, cx = int(torch.randint(h, ())), int(torch.randint(w, ()))
+        y0, y1 = max(cy - ch // 2, 0), min(cy + ch // 2, h)
+        x0, x1 = max(cx - cw // 2, 0), min(cx + cw // 2, w)
+        mixed = x.clone()
+        mixed[:, :, y0:y1, x0:x1] = x[perm, :, y0:y1, x0:x1]
+        lam = 1 - (y1 - y0) * (x1 - x0) / (h * w)
+        ce = torch.nn.functional.cross_entropy
+        with torch.autocast(dev.type, dtype=torch.bfloat16,
+                            enabled=self.dtype == 'bf16'):
+            z = self._logits(mixed)
+            loss = lam * ce(z, y) + (1 - lam) * ce(z, y[perm])
+            if self.passes == 2:
+                loss = loss + ce(self._logits(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return dict(loss=loss.detach())
+
+
 def build_variant(variant: str, args):
-    """``(model, optim_wrapper)`` of one variant on the target device."""
+    """``(model, optim_wrapper)`` of one variant on the target device
+    (for (p1)/(p2): ``(BareStep, torch optimizer)``)."""
     import sumix_ext  # noqa: F401  (registers our modules)
     from mmengine.optim import OptimWrapper
     from mmengine.registry import OPTIM_WRAPPERS
     from mmpretrain.registry import MODELS
 
     torch.manual_seed(0)
+    if variant in ('p1', 'p2'):
+        w = args.width
+        model = BareStep(
+            dict(type='ResNet_CIFAR', depth=18, in_channels=3,
+                 stem_channels=w, base_channels=w, out_indices=(3, )),
+            args.num_classes, 8 * w, passes=int(variant[1]),
+            dtype=args.dtype).to(args.device).train()
+        return model, torch.optim.SGD(model.parameters(), lr=0.1,
+                                      momentum=0.9, weight_decay=5e-4)
     model = MODELS.build(model_cfg(variant, args)).to(args.device).train()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9,
                                 weight_decay=5e-4)
@@ -373,6 +464,13 @@ def summarise(args, times, memory, loss_s, mixers) -> dict:
             ratios[name] = dict(value=value, paired_median=paired,
                                 target=f'{op} {target:.3f}',
                                 met=value <= target)
+    references = {}
+    for name, num, den in REFERENCES:
+        if num in medians and den in medians:
+            references[name] = dict(
+                value=medians[num] / medians[den],
+                paired_median=statistics.median(
+                    tn / td for tn, td in zip(times[num], times[den])))
     components = {}
     if 'b' in medians:
         ref = medians['b']
@@ -392,7 +490,9 @@ def summarise(args, times, memory, loss_s, mixers) -> dict:
                       batch_size=args.batch_size, img_size=args.img_size,
                       num_classes=args.num_classes, width=args.width,
                       repeats=args.repeats, warmup=args.warmup,
-                      clock=getattr(args, 'clock', 'wall')),
+                      clock=getattr(args, 'clock', 'wall'),
+                      malloc='keep_freed' if getattr(
+                          args, 'keep_freed_memory', False) else 'default'),
         variants={
             v: dict(name=VARIANTS[v], median_ms=1e3 * medians[v],
                     times_ms=[1e3 * t for t in times[v]],
@@ -400,6 +500,7 @@ def summarise(args, times, memory, loss_s, mixers) -> dict:
             for v in times
         },
         ratios=ratios,
+        references=references,
         components=components)
 
 
@@ -410,7 +511,8 @@ def markdown(res: dict) -> str:
         f"3x{s['img_size']}x{s['img_size']}, {s['num_classes']} classes, "
         f"{s['dtype']} on {s['device']}; median of {s['repeats']} "
         f"round-robin steps after {s['warmup']} warm-up "
-        f"({s.get('clock', 'wall')} clock); {m['cpu']}, "
+        f"({s.get('clock', 'wall')} clock, {s.get('malloc', 'default')} "
+        f"malloc); {m['cpu']}, "
         f"{m['cpu_count']} cores, torch {m['torch']} with {m['threads']} "
         f"thread(s){', ' + m['gpu'] if 'gpu' in m else ''}; "
         f"{res['date']}.",
@@ -432,6 +534,9 @@ def markdown(res: dict) -> str:
         lines.append(f"| {name} | {r['value']:.3f} | "
                      f"{r['paired_median']:.3f} | {r['target']} | "
                      f"{'yes' if r['met'] else 'NO'} |")
+    for name, r in res.get('references', {}).items():
+        lines.append(f"| {name} (reference) | {r['value']:.3f} | "
+                     f"{r['paired_median']:.3f} | - | - |")
     if res['components']:
         lines += ['', '| component alone | ms | % of (b) step | target |',
                   '|---|---|---|---|']
@@ -458,6 +563,11 @@ def main(argv=None) -> dict:
         torch.set_num_threads(args.threads)
     global _clock
     _clock = CLOCKS[args.clock]
+    if args.keep_freed_memory:
+        from sumix_ext.engine.cpu_malloc import keep_freed_memory
+        if not keep_freed_memory():
+            raise SystemExit('--keep-freed-memory: not glibc here, '
+                             'run without it')
     if args.memory_child:
         print(json.dumps(memory_child(args)))
         return {}

@@ -3,12 +3,16 @@ import glob
 import os
 import os.path as osp
 import re
+import warnings
 from typing import Optional
 
 from mmengine.dist import master_only
 from mmengine.fileio import LocalBackend, get_file_backend
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
+
+from ..cpu_malloc import applied as cpu_malloc_applied
+from ..cpu_malloc import keep_freed_memory
 
 TMP_SUFFIX = '.tmp'
 _CKPT_RE = re.compile(r'^(epoch|iter)_(\d+)\.pth$')
@@ -102,9 +106,37 @@ class SUMixRunner(Runner):
     * An empty dataset is reported by name (MMEngine fails inside numpy
       with "need at least one array to concatenate").
 
+    * ``env_cfg = dict(cpu_malloc_keep_freed=True)`` makes glibc keep
+      freed CPU memory for the next step instead of returning it to the OS
+      and page-faulting it back (:mod:`sumix_ext.engine.cpu_malloc`; the
+      measured effect is in ``docs/benchmarks.md``).
+
     Select it with ``runner_type = 'SUMixRunner'`` (set in
     ``configs/_base_/default_runtime.py``).
     """
+
+    def __init__(self, *args, **kwargs):
+        self._cpu_malloc = None
+        super().__init__(*args, **kwargs)
+        if self._cpu_malloc is not None:
+            self.logger.info(
+                'env_cfg.cpu_malloc_keep_freed: glibc keeps freed memory '
+                f'for reuse ({self._cpu_malloc})')
+
+    def setup_env(self, env_cfg: dict) -> None:
+        """:meth:`Runner.setup_env` plus ``cpu_malloc_keep_freed``."""
+        keep = (env_cfg or {}).get('cpu_malloc_keep_freed', False)
+        if not isinstance(keep, bool):
+            raise ValueError(
+                'env_cfg.cpu_malloc_keep_freed must be True or False, got '
+                f'{keep!r}')
+        if keep:
+            if keep_freed_memory():
+                self._cpu_malloc = cpu_malloc_applied()
+            else:
+                warnings.warn('env_cfg.cpu_malloc_keep_freed=True has no '
+                              'effect here: the C library is not glibc')
+        super().setup_env(env_cfg)
 
     @master_only
     def save_checkpoint(self, out_dir: str, filename: str,
