@@ -26,7 +26,8 @@ def _module():
 def test_benchmark_table_and_json(tmp_path):
     out = tmp_path / 'bench.json'
     proc = run_tool([SCRIPT] + TINY + ['--memory-steps', '0', '--out',
-                                       str(out)], timeout=240)
+                                       str(out), '--keep-freed-memory'],
+                    timeout=240)
     table = proc.stdout
     for row in ('| (a) stock ImageClassifier', '| (b) MixupClassifier',
                 '| (c) MixupClassifier + BatchCutMix + SUMix (faithful)',
@@ -51,6 +52,8 @@ def test_benchmark_table_and_json(tmp_path):
     assert res['components']['SUMixLoss (fwd+bwd)']['pct_of_b'] > 0
     assert res['settings']['batch_size'] == 4
     assert res['settings']['clock'] == 'wall'
+    assert res['settings']['malloc'] == 'keep_freed'
+    assert 'keep_freed malloc' in table
     assert res['machine']['threads'] >= 1 and res['machine']['cpu']
 
 
