@@ -6,8 +6,9 @@ glibc's defaults, big blocks come from ``mmap`` and go back with
 ``munmap``, and the top of the heap is trimmed back to the OS, so the next
 step page-faults the same memory in again (the kernel zeroes every 4 KiB
 page): kernel time and cache traffic proportional to the step's footprint,
-paid every step. A step with two passes (faithful SUMix) has the larger
-footprint, so it pays more of it.
+paid every step. Whether that costs measurable step time depends on the
+machine: on the 2-core VM of ``docs/benchmarks.md`` it gave no clean
+speed-up, so this stays off by default.
 
 :func:`keep_freed_memory` sets three ``mallopt`` parameters so freed blocks
 stay in the heap for the next step: the same effect as the environment
@@ -55,9 +56,9 @@ def keep_freed_memory(top_pad_mb: int = 256) -> bool:
 
     Sets ``M_MMAP_THRESHOLD`` to 1 GiB, or 32 MiB where glibc caps it
     (smaller blocks come from the heap, not from ``mmap``; setting it also
-    stops glibc's dynamic adjustment), ``M_TRIM_THRESHOLD`` to the largest ``int`` (never trim
-    the heap top) and ``M_TOP_PAD`` to ``top_pad_mb`` (grow the heap in
-    large steps).
+    stops glibc's dynamic adjustment), ``M_TRIM_THRESHOLD`` to the largest
+    ``int`` (never trim the heap top) and ``M_TOP_PAD`` to ``top_pad_mb``
+    (grow the heap in large steps).
 
     Args:
         top_pad_mb (int): Extra MiB requested each time the heap grows.

@@ -14,7 +14,8 @@ from tests.conftest import REPO, run_tool, tiny_fmnist_cfg_options
 pytestmark = pytest.mark.skipif(cpu_malloc._libc() is None,
                                 reason='needs glibc')
 
-# minor page faults of steps 3-6 (after 2 warm-up steps) that allocate, fill and free 64 MiB
+# minor page faults of steps 3-6 (after 2 warm-up steps), each allocating,
+# filling and freeing 64 MiB
 FAULTS = '''
 import resource, sys, torch
 from sumix_ext.engine.cpu_malloc import applied, keep_freed_memory

@@ -169,8 +169,8 @@ class BareStep(torch.nn.Module):
 
     The same ResNet-18 CIFAR backbone, average pooling and a linear layer;
     uint8 -> float normalisation, a CutMix box (``lam`` from Beta(0.2, 0.2),
-    area-corrected), mixup CE ``lam CE(z, y) + (1 - lam) CE(z, y[perm])``,
-    one backward and an SGD step. ``passes=2`` adds a forward of the clean
+    area-corrected; the box helpers of ``BatchCutMix``, plain torch), mixup
+    CE ``lam CE(z, y) + (1 - lam) CE(z, y[perm])``, one backward and an SGD step. ``passes=2`` adds a forward of the clean
     batch whose CE joins the loss before the one backward, i.e. the work of
     faithful SUMix without any of its code.
 
@@ -201,17 +201,16 @@ class BareStep(torch.nn.Module):
         return self.fc(feat.mean(dim=(2, 3)))
 
     def train_step(self, data: dict, optimizer) -> dict:
+        from sumix_ext.models.mixers.box import clip_box, cut_size
         dev = self.mean.device
         x = (data['inputs'].to(dev).float() - self.mean) / self.std
-        y = torch.tensor([int(s.gt_label) for s in data['data_samples']],
-                         device=dev)
+        y = torch.cat([s.gt_label for s in data['data_samples']]).to(dev)
         n, _, h, w = x.shape
         lam = float(self.beta.sample())
         perm = torch.randperm(n, device=dev)
-        ch, cw = int(h * (1 - lam)**0.5), int(w * (1 - lam)**0.5)
-        cy, cx = int(torch.randint(h, ())), int(torch.randint(w, ()))
-        y0, y1 = max(cy - ch // 2, 0), min(cy + ch // 2, h)
-        x0, x1 = max(cx - cw // 2, 0), min(cx + cw // 2, w)
+        y0, y1, x0, x1 = (int(c) for c in clip_box(
+            torch.randint(h, ()), torch.randint(w, ()),
+            *cut_size(lam, h, w), h, w))
         mixed = x.clone()
         mixed[:, :, y0:y1, x0:x1] = x[perm, :, y0:y1, x0:x1]
         lam = 1 - (y1 - y0) * (x1 - x0) / (h * w)
