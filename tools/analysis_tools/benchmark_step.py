@@ -170,9 +170,10 @@ class BareStep(torch.nn.Module):
     The same ResNet-18 CIFAR backbone, average pooling and a linear layer;
     uint8 -> float normalisation, a CutMix box (``lam`` from Beta(0.2, 0.2),
     area-corrected; the box helpers of ``BatchCutMix``, plain torch), mixup
-    CE ``lam CE(z, y) + (1 - lam) CE(z, y[perm])``, one backward and an SGD step. ``passes=2`` adds a forward of the clean
-    batch whose CE joins the loss before the one backward, i.e. the work of
-    faithful SUMix without any of its code.
+    CE ``lam CE(z, y) + (1 - lam) CE(z, y[perm])``, one backward and an SGD
+    step. ``passes=2`` adds a forward of the clean batch whose CE joins the
+    loss before the one backward, i.e. the work of faithful SUMix without
+    any of its code.
 
     Args:
         backbone (dict): ``ResNet_CIFAR`` config (registry-built).
