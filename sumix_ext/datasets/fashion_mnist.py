@@ -1,7 +1,7 @@
 """Fashion-MNIST read straight from the idx ``.gz`` files (no download)."""
 import gzip
 import os.path as osp
-from typing import List
+from typing import List, Optional, Sequence
 
 import numpy as np
 from mmpretrain.datasets import FashionMNIST
@@ -64,16 +64,33 @@ class LocalFashionMNIST(FashionMNIST):
         data_root (str): Folder with ``{train,t10k}-{images-idx3,
             labels-idx1}-ubyte[.gz]``. Defaults to Debian's location.
         split (str): ``'train'`` or ``'test'``.
+        index_range (tuple[int, int], optional): Keep the images
+            ``start <= i < stop`` of the split, e.g. ``(55000, 60000)`` for a
+            validation set held out of the training images (train on
+            ``indices=N`` with ``N <= start``). Not with ``indices``.
         **kwargs: Passed to mmpretrain's ``FashionMNIST``/``BaseDataset``
             (``pipeline``, ``indices`` for a subset, ``test_mode``...).
     """
 
     def __init__(self, data_root: str = DEBIAN_ROOT, split: str = 'train',
-                 **kwargs):
+                 index_range: Optional[Sequence[int]] = None, **kwargs):
         kwargs.setdefault('download', False)
         if split not in FILES:
             raise ValueError(f"LocalFashionMNIST: split must be 'train' or "
                              f"'test', got {split!r}")
+        if index_range is not None:
+            if kwargs.get('indices') is not None:
+                raise ValueError('LocalFashionMNIST: give index_range or '
+                                 'indices, not both')
+            if (len(index_range) != 2 or not all(
+                    isinstance(v, int) for v in index_range)
+                    or not 0 <= index_range[0] < index_range[1]):
+                raise ValueError(
+                    'LocalFashionMNIST: index_range must be (start, stop) '
+                    f'with 0 <= start < stop, got {index_range!r}; e.g. '
+                    '(55000, 60000)')
+            kwargs['indices'] = list(range(*index_range))
+        self.index_range = index_range
         super().__init__(data_root=data_root, split=split, **kwargs)
 
     def _paths(self) -> List[str]:

@@ -1,5 +1,6 @@
 """Image classifier that trains with a mixer and, optionally, SUMix."""
-from typing import List, Optional
+from contextlib import nullcontext
+from typing import Any, Dict, List, Optional
 
 import torch
 from mmengine.optim import OptimWrapper
@@ -9,7 +10,8 @@ from mmpretrain.structures import DataSample
 
 from ...engine.nonfinite import NonFiniteGuard
 from ..losses import mixup_cross_entropy
-from ..mixers import as_lam_tensor, build_mixer
+from ..losses.sumix_ratios import cam_share
+from ..mixers import MixOutput, as_lam_tensor, build_mixer
 
 
 @MODELS.register_module()
@@ -70,6 +72,12 @@ class MixupClassifier(ImageClassifier):
                 raise ValueError('MixupClassifier: SUMix corrects a mixing '
                                  'ratio, so it needs model.mixer (e.g. '
                                  "dict(type='BatchCutMix', alpha=0.2))")
+            if getattr(self.sumix, 'needs_cam', False) and type(
+                    self.mixer).__name__ == 'BatchMixup':
+                raise ValueError(
+                    "MixupClassifier: SUMixLoss(ratio='cam') needs a "
+                    'mask-based mixer (BatchCutMix, BatchFMix, ...); '
+                    "BatchMixup has no mask: use ratio='retention' with it")
             if not hasattr(self.head, 'forward_sumix'):
                 raise ValueError(
                     'MixupClassifier: SUMix needs a head with an uncertainty '
@@ -120,18 +128,43 @@ class MixupClassifier(ImageClassifier):
                  device: torch.device) -> torch.Tensor:
         return torch.cat([ds.gt_label for ds in data_samples]).to(device)
 
-    def _clean_forward(self, inputs: torch.Tensor):
-        """Clean-batch ``(cls, unc)`` for SUMix, as ``sumix.clean_pass`` says.
+    def sumix_forward(self, inputs: torch.Tensor, mixed: MixOutput,
+                      target: torch.Tensor,
+                      with_cam: Optional[bool] = None) -> Dict[str, Any]:
+        """The clean + mixed forward of SUMix: every input of its loss.
 
-        ``'full'`` (faithful): train mode with gradients. ``'no_grad'``
-        (fast): the same train-mode forward under ``torch.no_grad()`` (same
-        values, BatchNorm running stats updated alike), so the clean batch
-        gets no backward and the regulariser trains only through ``u_m``.
+        The clean batch runs as ``sumix.clean_pass`` says: ``'full'``
+        (faithful): train mode with gradients; ``'no_grad'`` (fast): the same
+        forward under ``torch.no_grad()`` (same values, BatchNorm running
+        stats updated alike), so the clean batch gets no backward and the
+        regulariser trains only through ``u_m``. With a CAM ratio the clean
+        feature maps also give ``cam_share`` (no gradient).
+
+        Args:
+            inputs (torch.Tensor): ``(N, C, H, W)`` clean batch ``x``.
+            mixed (MixOutput): The mixer's output for ``inputs``.
+            target (torch.Tensor): ``(N,)`` labels.
+            with_cam (bool, optional): Compute ``cam_share``; None: when the
+                SUMix loss needs it.
+
+        Returns:
+            dict: ``cls_clean``, ``unc_clean``, ``cls_mix``, ``unc_mix``
+            (``(N, K)`` each) and ``cam_share`` (``(N,)`` or None).
         """
-        if getattr(self.sumix, 'clean_pass', 'full') == 'no_grad':
-            with torch.no_grad():
-                return self.head.forward_sumix(self.extract_feat(inputs))
-        return self.head.forward_sumix(self.extract_feat(inputs))
+        if with_cam is None:
+            with_cam = bool(getattr(self.sumix, 'needs_cam', False))
+        no_grad = getattr(self.sumix, 'clean_pass', 'full') == 'no_grad'
+        with torch.no_grad() if no_grad else nullcontext():
+            maps = self.backbone(inputs)
+            feats = self.neck(maps) if self.with_neck else maps
+            cls_clean, unc_clean = self.head.forward_sumix(feats)
+        share = None
+        if with_cam:
+            share = cam_share(maps[-1], self.head.fc.weight, target, mixed)
+        cls_mix, unc_mix = self.head.forward_sumix(
+            self.extract_feat(mixed.inputs))
+        return dict(cls_clean=cls_clean, unc_clean=unc_clean,
+                    cls_mix=cls_mix, unc_mix=unc_mix, cam_share=share)
 
     def loss(self, inputs: torch.Tensor,
              data_samples: List[DataSample]) -> dict:
@@ -156,10 +189,10 @@ class MixupClassifier(ImageClassifier):
             loss = mixup_cross_entropy(logits, target, target[mixed.index],
                                        mixed.lam)
             return dict(loss=loss, lam=lam_log)
-        cls_clean, unc_clean = self._clean_forward(inputs)
-        cls_mix, unc_mix = self.head.forward_sumix(
-            self.extract_feat(mixed.inputs))
-        losses = self.sumix(cls_clean, cls_mix, unc_clean, unc_mix, target,
-                            mixed.lam, mixed.index)
+        out = self.sumix_forward(inputs, mixed, target)
+        losses = self.sumix(out['cls_clean'], out['cls_mix'],
+                            out['unc_clean'], out['unc_mix'], target,
+                            mixed.lam, mixed.index,
+                            cam_share=out['cam_share'])
         losses['lam'] = lam_log
         return losses

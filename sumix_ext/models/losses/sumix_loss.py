@@ -2,12 +2,15 @@
 Uncertain Information"), as one pure function plus a thin module."""
 import math
 import numbers
-from typing import NamedTuple, Tuple, Union
+from typing import NamedTuple, Optional, Tuple, Union
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
+
+from .sumix_ratios import (check_ratio_args, logit_shift_ratio,
+                           retention_ratio, semantic_similarity)
 
 LAM_REDUCTIONS = ('batch', 'sample')
 #: how the classifier runs the clean batch (see :class:`SUMixLoss`)
@@ -23,12 +26,14 @@ class SUMixTerms(NamedTuple):
         ce_a: ``CE(z_m, y_a)`` batch mean (detached).
         ce_b: ``CE(z_m, y_b)`` batch mean (detached).
         reg: Uncertainty regulariser ``R`` (with gradient).
+        lam: The area ratio per sample ``(N,)`` the correction started from.
     """
     loss: torch.Tensor
     lam_tilde: torch.Tensor
     ce_a: torch.Tensor
     ce_b: torch.Tensor
     reg: torch.Tensor
+    lam: Optional[torch.Tensor] = None
 
 
 def _lam_vector(lam, n: int, device) -> torch.Tensor:
@@ -45,35 +50,59 @@ def sumix_terms(cls_clean: torch.Tensor,
                 lam: Union[float, torch.Tensor],
                 index: torch.Tensor,
                 gamma: float = 0.5,
-                lam_reduction: str = 'batch') -> SUMixTerms:
+                lam_reduction: str = 'batch',
+                ratio: str = 'official',
+                tau: Optional[float] = None,
+                direction: str = 'official',
+                eta: float = 1.0,
+                cam_share: Optional[torch.Tensor] = None,
+                cam_blend: float = 0.0,
+                reg_scale: Optional[float] = None) -> SUMixTerms:
     """Compute every term of the SUMix loss; see :func:`sumix_loss`."""
     if lam_reduction not in LAM_REDUCTIONS:
         raise ValueError(f"lam_reduction must be one of {LAM_REDUCTIONS}, got "
                          f"{lam_reduction!r}")
-    n = cls_mix.size(0)
+    check_ratio_args(ratio, direction, tau, eta, cam_blend, reg_scale)
+    n, k = cls_mix.shape
     device = cls_mix.device
     rows = torch.arange(n, device=device)
     y_a = target
     y_b = target[index]
     lam_t = _lam_vector(lam, n, device)
+    # the distance scale: N in the authors' code, tau*sqrt(K) when 'scaled'
+    scale = n if ratio != 'scaled' else (1.0 if tau is None else tau) * \
+        math.sqrt(k)
 
     with torch.no_grad():
         # 1-2: detached probabilities; remove the partner's class.
         p_a = F.softmax(cls_clean.detach().float(), dim=1)
         p_m = F.softmax(cls_mix.detach().float(), dim=1)
-        p_b = p_a[index]  # advanced indexing: a copy
-        p_a = p_a.clone()
-        p_a[rows, y_b] = 0
-        p_b[rows, y_a] = 0
-        # 3: semantic distances, scaled by the batch size.
-        dist_a = n * F.normalize(F.softmax(p_m - p_a, dim=1), p=2, dim=1)
-        dist_b = n * F.normalize(F.softmax(p_m - p_b, dim=1), p=2, dim=1)
-        # 4: lam*e^-a / (lam*e^-a + (1-lam)*e^-b), as a sigmoid for stability
-        a = dist_a[rows, y_a]
-        b = dist_b[rows, y_b]
-        lam_tilde = torch.sigmoid(torch.logit(lam_t) + b - a)
+        sim_a, sim_b = semantic_similarity(p_a, p_m, y_a, index)
+        # 3: semantic distances, scaled (by the batch size: official).
+        dist_a = scale * sim_a
+        dist_b = scale * sim_b
+        # 4: the corrected ratio
+        if ratio == 'official' or (ratio == 'scaled'
+                                   and direction == 'official'):
+            lam_tilde = logit_shift_ratio(lam_t, dist_a[rows, y_a],
+                                          dist_b[rows, y_b])
+        elif ratio == 'scaled':
+            lam_tilde = logit_shift_ratio(lam_t, dist_b[rows, y_b],
+                                          dist_a[rows, y_a])
+        elif ratio == 'retention':
+            lam_tilde = retention_ratio(p_a, p_m, y_a, index, lam_t, eta)
+        else:
+            if cam_share is None:
+                raise ValueError(
+                    "sumix_terms(ratio='cam') needs cam_share (from "
+                    'sumix_ratios.cam_share); MixupClassifier computes it')
+            lam_tilde = (1 - cam_blend) * cam_share.detach().float().to(
+                device) + cam_blend * lam_t
 
     # 5: uncertainty regulariser, gradients into both uncertainty outputs.
+    if reg_scale is not None:
+        dist_a = reg_scale * sim_a
+        dist_b = reg_scale * sim_b
     u_a = unc_clean.float()
     u_m = unc_mix.float()
     f_a = torch.exp(-(u_a + u_m + dist_a))
@@ -92,7 +121,7 @@ def sumix_terms(cls_clean: torch.Tensor,
         cls = (lam_tilde * ce_a + (1 - lam_tilde) * ce_b).mean()
     loss = cls + gamma * reg
     return SUMixTerms(loss, lam_tilde, ce_a.detach().mean(),
-                      ce_b.detach().mean(), reg)
+                      ce_b.detach().mean(), reg, lam_t)
 
 
 def sumix_loss(cls_clean: torch.Tensor,
@@ -103,8 +132,8 @@ def sumix_loss(cls_clean: torch.Tensor,
                lam: Union[float, torch.Tensor],
                index: torch.Tensor,
                gamma: float = 0.5,
-               lam_reduction: str = 'batch'
-               ) -> Tuple[torch.Tensor, torch.Tensor]:
+               lam_reduction: str = 'batch',
+               **ratio_kwargs) -> Tuple[torch.Tensor, torch.Tensor]:
     r"""SUMix loss: mixup cross-entropy with a corrected ratio plus an
     uncertainty regulariser. Pure, vectorised and device-agnostic.
 
@@ -137,6 +166,25 @@ def sumix_loss(cls_clean: torch.Tensor,
     A per-sample ``lam`` tensor ``(N,)`` is accepted too (mixers whose exact
     share differs per sample); then :math:`\lambda` is per sample in 4 and 5.
 
+    Steps 1-6 are the authors' code (``ratio='official'``, the default, kept
+    to 1e-6 of it). The other ratio forms replace step 4 (and the scale of
+    step 3), see :mod:`~sumix_ext.models.losses.sumix_ratios`:
+
+    * ``ratio='scaled'``: scale :math:`\tau\sqrt K` instead of :math:`N`
+      in 3 (and 5); in 4 :math:`\tilde\lambda = \sigma(\mathrm{logit}
+      \lambda + d\,(A_{i,y_a} - B_{i,y_b}))` with :math:`d = -1`
+      (``direction='official'``) or :math:`+1` (``'paper'``).
+    * ``ratio='retention'``: :math:`\tilde\lambda = \lambda + \eta\,w
+      (\rho - \lambda)` from how much of each clean class probability the
+      mixed prediction retains.
+    * ``ratio='cam'``: :math:`\tilde\lambda = (1-\beta) c + \beta\lambda`
+      with ``cam_share`` :math:`c` the share of class activation mass of
+      ``x_a`` that survives the mask.
+    * ``reg_scale``: the scale of :math:`A, B` inside :math:`R` (5) only;
+      None keeps the ratio's scale (:math:`N` for the official form, where
+      :math:`F \approx e^{-N/\sqrt K}` and :math:`R` has almost no
+      gradient).
+
     Args:
         cls_clean (torch.Tensor): ``(N, K)`` class logits of the clean batch.
         cls_mix (torch.Tensor): ``(N, K)`` class logits of the mixed batch.
@@ -147,19 +195,24 @@ def sumix_loss(cls_clean: torch.Tensor,
         index (torch.Tensor): ``(N,)`` permutation, ``x_b = x_a[index]``.
         gamma (float): Weight of the regulariser ``R``. Defaults to 0.5.
         lam_reduction (str): ``'batch'`` or ``'sample'``.
+        **ratio_kwargs: ``ratio`` (``'official'``, ``'scaled'``,
+            ``'retention'``, ``'cam'``), ``tau`` (``'scaled'``; None = 1),
+            ``direction`` (``'official'``/``'paper'``), ``eta``
+            (``'retention'``, default 1), ``cam_share`` and ``cam_blend``
+            (``'cam'``), ``reg_scale``.
 
     Returns:
         tuple: ``(loss, lam_tilde)``: the scalar loss and the ``(N,)``
         corrected ratios.
     """
     terms = sumix_terms(cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
-                        index, gamma, lam_reduction)
+                        index, gamma, lam_reduction, **ratio_kwargs)
     return terms.loss, terms.lam_tilde
 
 
 @MODELS.register_module()
 class SUMixLoss(nn.Module):
-    """Module form of :func:`sumix_loss`, configured from a config file.
+    r"""Module form of :func:`sumix_loss`, configured from a config file.
 
     The loss maths does not depend on ``clean_pass``; the switch tells
     :class:`~sumix_ext.models.classifiers.MixupClassifier` how to run the
@@ -175,15 +228,38 @@ class SUMixLoss(nn.Module):
       still uses batch statistics and updates its running stats from the
       clean batch, as in the faithful pass.
 
+    Besides the loss, every call logs two cheap statistics of the
+    correction: ``lam_shift`` = mean :math:`|\tilde\lambda - \lambda|` and
+    ``lam_flip`` = share of samples whose majority label flips
+    (:math:`(\tilde\lambda - 0.5)(\lambda - 0.5) < 0`).
+
     Args:
-        gamma (float): Weight of the uncertainty regulariser. Defaults to 0.5.
+        gamma (float): Weight of the uncertainty regulariser. Defaults to 0.5
+            (``0`` switches the regulariser off, an ablation).
         lam_reduction (str): ``'batch'`` (authors' code) or ``'sample'``.
         clean_pass (str): ``'full'`` (faithful) or ``'no_grad'`` (fast).
             Defaults to ``'full'``.
+        ratio (str): How ``lam`` is corrected: ``'official'`` (default, the
+            authors' code, bit-exact), ``'scaled'``, ``'retention'`` or
+            ``'cam'``; see :mod:`~sumix_ext.models.losses.sumix_ratios`.
+        tau (float, optional): ``'scaled'``: strength per sqrt(K) (the shift
+            scale is ``tau * sqrt(K)``). None = 1.
+        direction (str): ``'scaled'``: ``'official'`` (the covered source
+            gets more weight, as the authors' code) or ``'paper'`` (the
+            surviving source gets more weight).
+        eta (float): ``'retention'``: step in ``[0, 1]`` towards the
+            retention ratio. Defaults to 1.
+        cam_blend (float): ``'cam'``: weight in ``[0, 1]`` of the area ``lam``
+            in the result. Defaults to 0 (pure CAM share).
+        reg_scale (float, optional): Scale of the distances inside the
+            regulariser; None keeps the ratio's (``N`` officially).
     """
 
     def __init__(self, gamma: float = 0.5, lam_reduction: str = 'batch',
-                 clean_pass: str = 'full'):
+                 clean_pass: str = 'full', ratio: str = 'official',
+                 tau: Optional[float] = None, direction: str = 'official',
+                 eta: float = 1.0, cam_blend: float = 0.0,
+                 reg_scale: Optional[float] = None):
         super().__init__()
         if clean_pass not in CLEAN_PASSES:
             raise ValueError(f'SUMixLoss: clean_pass must be one of '
@@ -197,21 +273,49 @@ class SUMixLoss(nn.Module):
         if lam_reduction not in LAM_REDUCTIONS:
             raise ValueError(f'SUMixLoss: lam_reduction must be one of '
                              f'{LAM_REDUCTIONS}, got {lam_reduction!r}')
+        check_ratio_args(ratio, direction, tau, eta, cam_blend, reg_scale)
         self.gamma = float(gamma)
         self.lam_reduction = lam_reduction
+        self.ratio = ratio
+        self.tau = None if tau is None else float(tau)
+        self.direction = direction
+        self.eta = float(eta)
+        self.cam_blend = float(cam_blend)
+        self.reg_scale = None if reg_scale is None else float(reg_scale)
+
+    @property
+    def needs_cam(self) -> bool:
+        """Whether the classifier must pass ``cam_share``."""
+        return self.ratio == 'cam'
+
+    def terms(self, cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
+              index, cam_share=None) -> SUMixTerms:
+        """:func:`sumix_terms` with this module's settings."""
+        return sumix_terms(cls_clean, cls_mix, unc_clean, unc_mix, target,
+                           lam, index, self.gamma, self.lam_reduction,
+                           ratio=self.ratio, tau=self.tau,
+                           direction=self.direction, eta=self.eta,
+                           cam_share=cam_share, cam_blend=self.cam_blend,
+                           reg_scale=self.reg_scale)
 
     def forward(self, cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
-                index) -> dict:
+                index, cam_share=None) -> dict:
         """Return the loss and its logged terms as an MMEngine loss dict."""
-        t = sumix_terms(cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
-                        index, self.gamma, self.lam_reduction)
+        t = self.terms(cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
+                       index, cam_share)
+        lt, la = t.lam_tilde.detach(), t.lam
         return dict(
             loss=t.loss,
-            lam_tilde=t.lam_tilde.mean(),
+            lam_tilde=lt.mean(),
+            lam_shift=(lt - la).abs().mean(),
+            lam_flip=((lt - 0.5) * (la - 0.5) < 0).float().mean(),
             sumix_reg=t.reg.detach(),
             ce_a=t.ce_a,
             ce_b=t.ce_b)
 
     def extra_repr(self) -> str:
         return (f'gamma={self.gamma}, lam_reduction={self.lam_reduction!r}, '
-                f'clean_pass={self.clean_pass!r}')
+                f'clean_pass={self.clean_pass!r}, ratio={self.ratio!r}, '
+                f'tau={self.tau}, direction={self.direction!r}, '
+                f'eta={self.eta}, cam_blend={self.cam_blend}, '
+                f'reg_scale={self.reg_scale}')

@@ -3,7 +3,8 @@
 Names carry a ``Batch`` prefix so they never collide with mmpretrain's own
 ``Mixup``/``CutMix``/``ResizeMix``. See ``docs/mixers.md``.
 """
-from .base import BaseMixer, MixOutput, as_lam_tensor, check_alpha, mix_scores
+from .base import (BaseMixer, MixOutput, as_lam_tensor, check_alpha,
+                   mix_scores, partner_in_mix)
 from .builder import build_mixer, known_mixers
 from .cutmix import BatchCutMix
 from .fmix import BatchFMix
@@ -14,6 +15,7 @@ from .resizemix import BatchResizeMix
 from .saliency_map import spectral_residual_saliency
 from .saliencymix import BatchSaliencyMix
 from .smoothmix import BatchSmoothMix
+from .true_share import TrueShareMixer, pixel_mass, semantic_share
 
 #: The seven mixers of the library, in the order of the docs and gallery.
 MIXER_NAMES = ('BatchMixup', 'BatchCutMix', 'BatchSaliencyMix', 'BatchFMix',
@@ -24,5 +26,6 @@ __all__ = [
     'build_mixer', 'known_mixers', 'BatchMixup', 'BatchCutMix',
     'BatchSaliencyMix', 'BatchFMix', 'BatchResizeMix', 'BatchGridMix',
     'BatchSmoothMix', 'RandomMixer', 'spectral_residual_saliency',
-    'MIXER_NAMES'
+    'MIXER_NAMES', 'partner_in_mix', 'TrueShareMixer', 'pixel_mass',
+    'semantic_share'
 ]

@@ -36,10 +36,49 @@ class MixOutput(NamedTuple):
         index (torch.Tensor): Partner permutation ``(N,)``: ``x_b = x[index]``.
         lam (float | torch.Tensor): Exact share of ``x_a`` in ``inputs``,
             a float or a ``(N,)`` float tensor.
+        mask (torch.Tensor, optional): The mask the mixer applied, as the
+            share of ``x_b`` at each pixel of ``inputs`` (1 = pixel of
+            ``x_b``), ``(N or 1, 1, H, W)`` bool or float, so that
+            ``inputs = (1 - mask) x_a + mask * x_b'`` and ``lam = 1 -
+            mean(mask)``. None for mixers without a spatial mask (Mixup,
+            or no mixing).
+        paste (tuple[int, int, int, int], optional): ``(y1, x1, h, w)``
+            when ``x_b`` was resized into that box (ResizeMix), so
+            ``x_b' != x_b``; None when ``x_b' = x_b`` (every other mixer).
+            :func:`partner_in_mix` maps any per-pixel map of ``x`` to where
+            ``x_b`` lands in ``inputs``.
     """
     inputs: torch.Tensor
     index: torch.Tensor
     lam: Lam
+    mask: Optional[torch.Tensor] = None
+    paste: Optional[Tuple[int, int, int, int]] = None
+
+
+def partner_in_mix(out: MixOutput, maps: torch.Tensor) -> torch.Tensor:
+    """Per-pixel maps of ``x_b`` as placed in the mixed images.
+
+    ``maps[index]`` for every mixer that pastes ``x_b`` in place; for
+    ResizeMix (``out.paste = (y1, x1, h, w)``) ``maps[index]`` resized
+    (bilinear) into that box of an all-zero canvas.
+
+    Args:
+        out (MixOutput): What the mixer returned.
+        maps (torch.Tensor): ``(N, C, H, W)`` maps aligned with the clean
+            batch ``x`` (e.g. pixel mass or a class activation map).
+
+    Returns:
+        torch.Tensor: ``(N, C, H, W)`` maps aligned with ``out.inputs``.
+    """
+    partner = maps[out.index]
+    if out.paste is None:
+        return partner
+    import torch.nn.functional as F
+    y1, x1, h, w = out.paste
+    canvas = torch.zeros_like(partner)
+    canvas[:, :, y1:y1 + h, x1:x1 + w] = F.interpolate(
+        partner, size=(h, w), mode='bilinear', align_corners=False)
+    return canvas
 
 
 def check_alpha(alpha, name: str = 'alpha', owner: str = 'mixer') -> float:
@@ -161,7 +200,7 @@ class BaseMixer:
 
     # -------------------------------------------------------------- mixing
     def mix(self, inputs: torch.Tensor, lam: float,
-            index: torch.Tensor) -> Tuple[torch.Tensor, Lam]:
+            index: torch.Tensor) -> MixOutput:
         """Pure mixing: build ``x_mix`` from ``inputs`` and ``inputs[index]``.
 
         Args:
@@ -170,8 +209,9 @@ class BaseMixer:
             index (torch.Tensor): ``(N,)`` permutation giving ``x_b``.
 
         Returns:
-            tuple: ``(x_mix, lam_exact)`` with ``lam_exact`` the share of
-            ``x_a`` in ``x_mix`` (float or ``(N,)`` tensor).
+            MixOutput: ``x_mix``, ``index``, ``lam`` (the exact share of
+            ``x_a`` in ``x_mix``, float or ``(N,)`` tensor) and the applied
+            ``mask`` (and ``paste`` box for ResizeMix).
         """
         raise NotImplementedError
 
@@ -191,8 +231,10 @@ class BaseMixer:
         """
         self.check_inputs(inputs)
         index = self.sample_index(inputs.size(0), inputs.device)
-        mixed, lam = self.mix(inputs, self.sample_lam(), index)
-        return self.pack_output(mixed, index, lam, batch_score)
+        out = self.mix(inputs, self.sample_lam(), index)
+        if batch_score is None:
+            return out
+        return self.pack_output(out.inputs, index, out.lam, batch_score)
 
     def pack_output(self, mixed: torch.Tensor, index: torch.Tensor, lam: Lam,
                     batch_score: Optional[torch.Tensor] = None):

@@ -1,12 +1,10 @@
 """CutMix (Yun et al., ICCV 2019, "CutMix: Regularization Strategy to Train
 Strong Classifiers with Localizable Features")."""
-from typing import Tuple
-
 import torch
 from mmpretrain.registry import BATCH_AUGMENTS
 
-from .base import BaseMixer
-from .box import clip_box, cut_size
+from .base import BaseMixer, MixOutput
+from .box import box_mask, clip_box, cut_size
 
 
 @BATCH_AUGMENTS.register_module()
@@ -32,7 +30,7 @@ class BatchCutMix(BaseMixer):
         super().__init__(alpha, avoid_self_pair)
 
     def mix(self, inputs: torch.Tensor, lam: float,
-            index: torch.Tensor) -> Tuple[torch.Tensor, float]:
+            index: torch.Tensor) -> MixOutput:
         h, w = inputs.shape[-2:]
         cut_h, cut_w = cut_size(lam, h, w)
         cy = torch.randint(h, (1, ))
@@ -41,4 +39,6 @@ class BatchCutMix(BaseMixer):
         mixed = inputs.clone()
         mixed[:, :, y1:y2, x1:x2] = inputs[index, :, y1:y2, x1:x2]
         lam_exact = 1.0 - (y2 - y1) * (x2 - x1) / float(h * w)
-        return mixed, lam_exact
+        mask = box_mask(*(torch.tensor([v], device=inputs.device)
+                          for v in (y1, y2, x1, x2)), h, w)
+        return MixOutput(mixed, index, lam_exact, mask)

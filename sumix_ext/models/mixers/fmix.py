@@ -1,11 +1,10 @@
 """FMix (Harris et al., 2020, "FMix: Enhancing Mixed Sample Data
 Augmentation", arXiv:2002.12047)."""
-from typing import Tuple
 
 import torch
 from mmpretrain.registry import BATCH_AUGMENTS
 
-from .base import BaseMixer
+from .base import BaseMixer, MixOutput
 from .mask_ops import mix_hard, mix_soft, share_of_a
 
 
@@ -112,7 +111,7 @@ class BatchFMix(BaseMixer):
         self.per_sample = bool(per_sample)
 
     def mix(self, inputs: torch.Tensor, lam: float, index: torch.Tensor
-            ) -> Tuple[torch.Tensor, float]:
+            ) -> MixOutput:
         n, _, h, w = inputs.shape
         grey = low_freq_images(n if self.per_sample else 1, h, w,
                                self.decay_power, inputs.device)
@@ -125,7 +124,7 @@ class BatchFMix(BaseMixer):
             mixed = mix_soft(inputs, index, mask_b)
         # every mask holds the same k pixels of x_a: one float for the batch
         lam_exact = float(share_of_a(mask_b, per_sample=True).mean())
-        return mixed, lam_exact
+        return MixOutput(mixed, index, lam_exact, mask_b)
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(alpha={self.alpha}, decay_power='

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from mmpretrain.registry import BATCH_AUGMENTS
 
-from .base import BaseMixer
+from .base import BaseMixer, MixOutput
 from .mask_ops import mix_hard, share_of_a
 
 Range = Union[float, Sequence[float]]
@@ -112,7 +112,7 @@ class BatchGridMix(BaseMixer):
         return min(max(int(period * math.sqrt(1.0 - lam)), 1), period - 1)
 
     def mix(self, inputs: torch.Tensor, lam: float,
-            index: torch.Tensor) -> Tuple[torch.Tensor, float]:
+            index: torch.Tensor) -> MixOutput:
         h, w = inputs.shape[-2:]
         g = self.sample_geometry(h, w)
         rows = grid_axis(h, g['y0'], g['cut_h'], g['period_h'],
@@ -120,7 +120,8 @@ class BatchGridMix(BaseMixer):
         cols = grid_axis(w, g['x0'], g['cut_w'], g['period_w'],
                          self.hole_size(lam, g['period_w']), inputs.device)
         mask_b = (rows[:, None] & cols[None, :])[None, None]
-        return mix_hard(inputs, index, mask_b), share_of_a(mask_b, False)
+        return MixOutput(mix_hard(inputs, index, mask_b), index,
+                         share_of_a(mask_b, False), mask_b)
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(alpha={self.alpha}, n_holes='

@@ -1,11 +1,10 @@
 """Mixup (Zhang et al., ICLR 2018, "mixup: Beyond Empirical Risk
 Minimization")."""
-from typing import Tuple
 
 import torch
 from mmpretrain.registry import BATCH_AUGMENTS
 
-from .base import BaseMixer
+from .base import BaseMixer, MixOutput
 
 
 @BATCH_AUGMENTS.register_module()
@@ -28,5 +27,6 @@ class BatchMixup(BaseMixer):
         super().__init__(alpha, avoid_self_pair)
 
     def mix(self, inputs: torch.Tensor, lam: float,
-            index: torch.Tensor) -> Tuple[torch.Tensor, float]:
-        return torch.lerp(inputs[index], inputs, lam), float(lam)
+            index: torch.Tensor) -> MixOutput:
+        return MixOutput(torch.lerp(inputs[index], inputs, lam), index,
+                         float(lam))

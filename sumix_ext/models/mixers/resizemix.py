@@ -1,13 +1,13 @@
 """ResizeMix (Qin et al., 2020, "ResizeMix: Mixing Data with Preserved Object
 Information and True Labels", arXiv:2012.11101)."""
-from typing import Sequence, Tuple
+from typing import Sequence
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from mmpretrain.registry import BATCH_AUGMENTS
 
-from .base import BaseMixer
+from .base import BaseMixer, MixOutput
 
 
 @BATCH_AUGMENTS.register_module()
@@ -56,7 +56,7 @@ class BatchResizeMix(BaseMixer):
         return float(np.random.uniform(low, high))
 
     def mix(self, inputs: torch.Tensor, lam: float,
-            index: torch.Tensor) -> Tuple[torch.Tensor, float]:
+            index: torch.Tensor) -> MixOutput:
         """Paste; here ``lam`` is the scale ``tau`` from :meth:`sample_lam`."""
         h, w = inputs.shape[-2:]
         bh, bw = max(1, int(h * lam)), max(1, int(w * lam))
@@ -68,7 +68,10 @@ class BatchResizeMix(BaseMixer):
                               mode=self.interpolation, **kwargs)
         mixed = inputs.clone()
         mixed[:, :, y1:y1 + bh, x1:x1 + bw] = small
-        return mixed, 1.0 - bh * bw / float(h * w)
+        mask = torch.zeros(1, 1, h, w, dtype=torch.bool, device=inputs.device)
+        mask[:, :, y1:y1 + bh, x1:x1 + bw] = True
+        return MixOutput(mixed, index, 1.0 - bh * bw / float(h * w), mask,
+                         (y1, x1, bh, bw))
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(alpha={self.alpha}, scope='

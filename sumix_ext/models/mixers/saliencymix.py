@@ -1,11 +1,10 @@
 """SaliencyMix (Uddin et al., ICLR 2021, "SaliencyMix: A Saliency Guided Data
 Augmentation Strategy for Better Regularization")."""
-from typing import Tuple, Union
 
 import torch
 from mmpretrain.registry import BATCH_AUGMENTS
 
-from .base import BaseMixer
+from .base import BaseMixer, MixOutput
 from .box import box_mask, clip_box, cut_size
 from .mask_ops import mix_hard
 from .saliency_map import saliency_peak
@@ -41,7 +40,7 @@ class BatchSaliencyMix(BaseMixer):
         self.per_sample = bool(per_sample)
 
     def mix(self, inputs: torch.Tensor, lam: float, index: torch.Tensor
-            ) -> Tuple[torch.Tensor, Union[float, torch.Tensor]]:
+            ) -> MixOutput:
         h, w = inputs.shape[-2:]
         cut_h, cut_w = cut_size(lam, h, w)
         if self.per_sample:
@@ -54,8 +53,8 @@ class BatchSaliencyMix(BaseMixer):
         mask = box_mask(y1, y2, x1, x2, h, w)
         lam_exact = 1.0 - ((y2 - y1) * (x2 - x1)).float() / float(h * w)
         if not self.per_sample:
-            return mix_hard(inputs, index, mask), float(lam_exact[0])
-        return mix_hard(inputs, index, mask), lam_exact
+            lam_exact = float(lam_exact[0])
+        return MixOutput(mix_hard(inputs, index, mask), index, lam_exact, mask)
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(alpha={self.alpha}, per_sample='

@@ -1,12 +1,11 @@
 """SmoothMix (Lee et al., CVPR Workshops 2020, "SmoothMix: a Simple Yet
 Effective Data Augmentation to Train Robust Classifiers")."""
 import math
-from typing import Tuple, Union
 
 import torch
 from mmpretrain.registry import BATCH_AUGMENTS
 
-from .base import BaseMixer
+from .base import BaseMixer, MixOutput
 from .mask_ops import mix_soft, share_of_a
 
 
@@ -68,7 +67,7 @@ class BatchSmoothMix(BaseMixer):
         self.per_sample = bool(per_sample)
 
     def mix(self, inputs: torch.Tensor, lam: float, index: torch.Tensor
-            ) -> Tuple[torch.Tensor, Union[float, torch.Tensor]]:
+            ) -> MixOutput:
         n, _, h, w = inputs.shape
         m = n if self.per_sample else 1
         ratio = max(math.sqrt((1.0 - lam) / (2 * math.pi)), 1e-4)
@@ -76,8 +75,8 @@ class BatchSmoothMix(BaseMixer):
         cx = torch.rand(m, device=inputs.device) * w
         mask_b = gaussian_masks(cy, cx, ratio * h, ratio * w, h, w)
         mask_b = mask_b.to(inputs.dtype)
-        return (mix_soft(inputs, index, mask_b),
-                share_of_a(mask_b, self.per_sample))
+        return MixOutput(mix_soft(inputs, index, mask_b), index,
+                         share_of_a(mask_b, self.per_sample), mask_b)
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(alpha={self.alpha}, per_sample='

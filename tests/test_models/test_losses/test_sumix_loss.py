@@ -148,7 +148,8 @@ def test_module_logs_terms_and_validates():
     z_a, z_m, u_a, u_m, y, index = random_case(seed=8)
     out = SUMixLoss(gamma=1.0, lam_reduction='sample')(z_a, z_m, u_a, u_m, y,
                                                        0.6, index)
-    assert set(out) == {'loss', 'lam_tilde', 'sumix_reg', 'ce_a', 'ce_b'}
+    assert set(out) == {'loss', 'lam_tilde', 'sumix_reg', 'ce_a', 'ce_b',
+                        'lam_shift', 'lam_flip'}
     ref, _ = sumix_loss(z_a, z_m, u_a, u_m, y, 0.6, index, 1.0, 'sample')
     assert torch.allclose(out['loss'], ref)
     with pytest.raises(ValueError, match='lam_reduction'):

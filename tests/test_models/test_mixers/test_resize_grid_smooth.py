@@ -70,18 +70,18 @@ def test_smoothmix_lam_is_the_share_of_x_a_not_the_mask_mean():
     x = labelled_batch(4, size=32)
     index = torch.tensor([1, 2, 3, 0])
     mixer = BatchSmoothMix()
-    mixed, lam = mixer.mix(x, 0.95, index)
+    mixed, _, lam, *_ = mixer.mix(x, 0.95, index)
     share = measured_share(x, mixed, index)
     assert torch.allclose(share, lam.double(), atol=1e-5)
     assert (lam > 0.94).all()  # mostly x_a, as the drawn lam says
-    mixed, lam = mixer.mix(x, 0.3, index)
+    mixed, _, lam, *_ = mixer.mix(x, 0.3, index)
     assert (lam >= 0.3 - 1e-6).all() and (lam < 0.7).all()
 
 
 def test_smoothmix_mask_is_soft_and_peaks_at_the_centre():
     torch.manual_seed(0)
     x = labelled_batch(2, size=32)
-    mixed, lam = BatchSmoothMix(per_sample=False).mix(
+    mixed, _, lam, *_ = BatchSmoothMix(per_sample=False).mix(
         x, 1 - 2 * math.pi * (4 / 32)**2, torch.tensor([1, 0]))
     assert isinstance(lam, float)
     weight_b = (mixed[0, 0] - 1.0) / (2.0 - 1.0)

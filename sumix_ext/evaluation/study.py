@@ -1,0 +1,277 @@
+"""A resumable multi-seed study: arms x seeds of ``tools/train.py`` runs on
+one fixed config, each tested once, summarised as one table.
+
+The study logic lives here; ``tools/analysis_tools/sumix_study.py`` only
+parses arguments. One run = one arm (a list of ``--cfg-options``) at one seed:
+
+* training: ``tools/train.py CONFIG --work-dir ROOT/<arm>_seed<s>
+  --cfg-options randomness.seed=<s> <arm options>``; a run whose final
+  checkpoint exists is skipped, one with an earlier checkpoint continues with
+  ``--resume``, so a killed study resumes where it stopped;
+* the validation metric is the median top-1 of the last ``k`` validated
+  epochs, read from the run's MMEngine logs (validation split of the config:
+  every choice of the study is made on it);
+* the test set is evaluated **once**, on the final checkpoint
+  (``tools/test.py ... --out ROOT/<run>/test_metrics.pkl --out-item
+  metrics``), and reported beside the validation metric, never used to
+  choose anything.
+
+Per arm: mean, sample std and ``n`` (finished seeds). :func:`gate` checks
+that the regime can show an effect: arm ``b`` beats arm ``a`` by more than
+``z`` combined standard deviations, :math:`\\bar b - \\bar a > z
+\\sqrt{s_a^2 + s_b^2}`.
+"""
+import glob
+import os
+import os.path as osp
+import pickle
+import statistics
+import subprocess
+import sys
+import time
+from typing import Dict, List, NamedTuple, Optional, Sequence
+
+from .run_logs import VAL_TOP1, load_records, median_of_last, split_records
+
+
+class Arm(NamedTuple):
+    """One arm of a study.
+
+    Attributes:
+        name (str): Short id, used in work-dir names (``cutmix-official``).
+        label (str): Row label of the table.
+        options (tuple[str]): ``--cfg-options`` of the arm (``key=value``).
+        config (str, optional): A config of its own (e.g. a leaf of the
+            study config that swaps the mixer), else the study's.
+    """
+    name: str
+    label: str
+    options: Sequence[str]
+    config: Optional[str] = None
+
+
+def run_name(arm: str, seed: int) -> str:
+    """Work-dir name of one run: ``<arm>_seed<seed>``."""
+    return f'{arm}_seed{seed}'
+
+
+def final_checkpoint(work_dir: str, max_epochs: int) -> str:
+    """Path of the last epoch's checkpoint of a run."""
+    return osp.join(work_dir, f'epoch_{max_epochs}.pth')
+
+
+def train_command(config: str, work_dir: str, arm: Arm, seed: int,
+                  resume: bool, nice: int = 10) -> List[str]:
+    """The ``tools/train.py`` command of one run."""
+    cmd = ['nice', '-n', str(nice)] if nice else []
+    cmd += [sys.executable, 'tools/train.py', arm.config or config,
+            '--work-dir', work_dir]
+    if resume:
+        cmd.append('--resume')
+    return cmd + ['--cfg-options', f'randomness.seed={seed}', *arm.options]
+
+
+def test_command(config: str, work_dir: str, arm: Arm, checkpoint: str,
+                 nice: int = 10) -> List[str]:
+    """The ``tools/test.py`` command that evaluates a run once."""
+    cmd = ['nice', '-n', str(nice)] if nice else []
+    return cmd + [
+        sys.executable, 'tools/test.py', arm.config or config, checkpoint,
+        '--work-dir',
+        osp.join(work_dir, 'test'), '--out',
+        osp.join(work_dir, 'test_metrics.pkl'), '--out-item', 'metrics',
+    ] + (['--cfg-options', *arm.options] if arm.options else [])
+
+
+def run_study(config: str, arms: Sequence[Arm], seeds: Sequence[int],
+              work_root: str, max_epochs: int, repo: str = '.',
+              nice: int = 10, dry_run: bool = False,
+              log=print) -> List[str]:
+    """Train and test every missing run, one after another, seed-major.
+
+    Args:
+        config (str): The fixed study config.
+        arms (Sequence[Arm]): The arms.
+        seeds (Sequence[int]): Seeds (``randomness.seed``).
+        work_root (str): One sub-folder per run is made here.
+        max_epochs (int): ``train_cfg.max_epochs`` of ``config``.
+        repo (str): Repository root (where ``tools/`` is).
+        nice (int): ``nice`` level of the runs (0: off).
+        dry_run (bool): Print the commands only.
+        log (callable): Progress printer.
+
+    Returns:
+        list[str]: Names of the runs that failed (rerun to retry them).
+    """
+    env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1',
+               PYTHONWARNINGS='ignore')
+    plan = [(arm, seed) for seed in seeds for arm in arms]
+    failed = []
+    for i, (arm, seed) in enumerate(plan, 1):
+        name = run_name(arm.name, seed)
+        work_dir = osp.join(work_root, name)
+        ckpt = final_checkpoint(work_dir, max_epochs)
+        metrics = osp.join(work_dir, 'test_metrics.pkl')
+        steps = []
+        if not osp.exists(ckpt):
+            resume = bool(glob.glob(osp.join(work_dir, 'epoch_*.pth')))
+            steps.append(train_command(config, work_dir, arm, seed, resume,
+                                       nice))
+        if not osp.exists(metrics):
+            steps.append(test_command(config, work_dir, arm, ckpt, nice))
+        if not steps:
+            log(f'[{i}/{len(plan)}] {name}: done, skipped')
+            continue
+        for cmd in steps:
+            log(f'[{i}/{len(plan)}] {name}: ' + ' '.join(cmd))
+            if dry_run:
+                continue
+            os.makedirs(work_dir, exist_ok=True)
+            start = time.time()
+            with open(osp.join(work_dir, 'study_stdout.log'), 'a') as out:
+                rc = subprocess.call(cmd, cwd=repo, env=env, stdout=out,
+                                     stderr=subprocess.STDOUT)
+            log(f'    {"ok" if rc == 0 else f"FAILED (exit {rc})"} in '
+                f'{time.time() - start:.0f} s')
+            if rc != 0:
+                failed.append(name)
+                log(f'    see {work_dir}/study_stdout.log')
+                break
+    return failed
+
+
+def run_result(work_dir: str, max_epochs: int,
+               last_k: int) -> Optional[dict]:
+    """Metrics of one finished run, or None if it has not finished.
+
+    Returns:
+        dict | None: ``val`` (median of the last ``last_k`` validated
+        epochs), ``val_final``, ``val_epochs`` and ``test`` (top-1 of the
+        single test evaluation, None until it ran).
+    """
+    if not osp.isdir(work_dir):
+        return None
+    _, val = split_records(load_records(work_dir))
+    val = [r for r in val if r['step'] <= max_epochs]
+    if not val or val[-1]['step'] != max_epochs:
+        return None
+    series = [float(r[VAL_TOP1]) for r in val]
+    test = None
+    path = osp.join(work_dir, 'test_metrics.pkl')
+    if osp.isfile(path):
+        with open(path, 'rb') as f:
+            test = float(pickle.load(f)[VAL_TOP1])
+    return dict(val=median_of_last(series, last_k), val_final=series[-1],
+                val_epochs=[r['step'] for r in val][-last_k:], test=test)
+
+
+def mean_std(values: Sequence[float]):
+    """``(mean, sample std, n)``; std is 0 for one value, None for none."""
+    if not values:
+        return None, None, 0
+    std = statistics.stdev(values) if len(values) > 1 else 0.0
+    return statistics.fmean(values), std, len(values)
+
+
+def collect(arms: Sequence[Arm], seeds: Sequence[int], work_root: str,
+            max_epochs: int, last_k: int) -> Dict[str, dict]:
+    """Per-arm runs and summary statistics.
+
+    Returns:
+        dict: ``{arm: {'label', 'runs': {seed: run_result}, 'val': (mean,
+        std, n), 'test': (mean, std, n)}}``.
+    """
+    out = {}
+    for arm in arms:
+        runs = {}
+        for seed in seeds:
+            res = run_result(osp.join(work_root, run_name(arm.name, seed)),
+                             max_epochs, last_k)
+            if res is not None:
+                runs[seed] = res
+        out[arm.name] = dict(
+            label=arm.label,
+            options=list(arm.options),
+            runs=runs,
+            val=mean_std([r['val'] for r in runs.values()]),
+            test=mean_std([r['test'] for r in runs.values()
+                           if r['test'] is not None]))
+    return out
+
+
+def gate(results: Dict[str, dict], low: str, high: str,
+         z: float = 2.0) -> Optional[dict]:
+    """Does arm ``high`` beat arm ``low`` by more than ``z`` combined stds?
+
+    Returns:
+        dict | None: ``diff``, ``combined_std``, ``z`` (diff / combined
+        std), ``passed`` and ``n``; None while either arm has < 2 seeds.
+    """
+    (ma, sa, na), (mb, sb, nb) = results[low]['val'], results[high]['val']
+    if na < 2 or nb < 2:
+        return None
+    comb = (sa * sa + sb * sb)**0.5
+    diff = mb - ma
+    return dict(diff=diff, combined_std=comb,
+                z=diff / comb if comb > 0 else float('inf'),
+                passed=diff > z * comb, n=(na, nb))
+
+
+def _fmt(stat) -> str:
+    mean, std, n = stat
+    return 'n/a (n=0)' if mean is None else f'{mean:.2f} ± {std:.2f} (n={n})'
+
+
+def markdown_table(results: Dict[str, dict], baseline: Optional[str] = None,
+                   last_k: int = 5) -> str:
+    """One table, every arm a row: validation median-of-last-``k``, test
+    top-1 (once per run) and, with ``baseline``, the differences of means.
+    """
+    head = ['arm', f'val top-1, median of last {last_k}', 'test top-1']
+    if baseline:
+        head += [f'val - {results[baseline]["label"]}',
+                 f'test - {results[baseline]["label"]}']
+    lines = ['| ' + ' | '.join(head) + ' |', '|---' * len(head) + '|']
+    for name, res in results.items():
+        row = [res['label'], _fmt(res['val']), _fmt(res['test'])]
+        if baseline:
+            for key in ('val', 'test'):
+                mine, base = res[key][0], results[baseline][key][0]
+                row.append('n/a' if mine is None or base is None or
+                           name == baseline else f'{mine - base:+.2f}')
+        lines.append('| ' + ' | '.join(row) + ' |')
+    return '\n'.join(lines)
+
+
+def bar_plot(results: Dict[str, dict], path: str, title: str = '') -> None:
+    """Horizontal bars of validation and test top-1 (mean ± std) per arm."""
+    from .cli import agg_pyplot
+    plt = agg_pyplot()
+    names = [n for n in results if results[n]['val'][0] is not None]
+    if not names:
+        return
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.4))
+    y = list(range(len(names)))[::-1]
+    for off, key, colour in ((0.18, 'val', 'tab:blue'),
+                             (-0.18, 'test', 'tab:orange')):
+        means = [results[n][key][0] for n in names]
+        stds = [results[n][key][1] or 0.0 for n in names]
+        ys = [v + off for v, m in zip(y, means) if m is not None]
+        ax.barh(ys, [m for m in means if m is not None], height=0.34,
+                xerr=[s for s, m in zip(stds, means) if m is not None],
+                color=colour, label=key, capsize=2)
+    lows = [results[n][k][0] - (results[n][k][1] or 0) for n in names
+            for k in ('val', 'test') if results[n][k][0] is not None]
+    highs = [results[n][k][0] + (results[n][k][1] or 0) for n in names
+             for k in ('val', 'test') if results[n][k][0] is not None]
+    ax.set_xlim(min(lows) - 1, max(highs) + 0.5)
+    ax.set_yticks(y)
+    ax.set_yticklabels([f'{results[n]["label"]} (n={results[n]["val"][2]})'
+                        for n in names], fontsize=8)
+    ax.set_xlabel('top-1 (%), mean ± std over seeds')
+    ax.set_title(title, fontsize=9)
+    ax.legend(fontsize=8, loc='lower right')
+    fig.tight_layout()
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
