@@ -67,7 +67,8 @@ class LocalFashionMNIST(FashionMNIST):
         index_range (tuple[int, int], optional): Keep the images
             ``start <= i < stop`` of the split, e.g. ``(55000, 60000)`` for a
             validation set held out of the training images (train on
-            ``indices=N`` with ``N <= start``). Not with ``indices``.
+            ``indices=N`` with ``N <= start``). With it, an int
+            ``indices=M`` keeps the first ``M`` images of the range.
         **kwargs: Passed to mmpretrain's ``FashionMNIST``/``BaseDataset``
             (``pipeline``, ``indices`` for a subset, ``test_mode``...).
     """
@@ -79,9 +80,12 @@ class LocalFashionMNIST(FashionMNIST):
             raise ValueError(f"LocalFashionMNIST: split must be 'train' or "
                              f"'test', got {split!r}")
         if index_range is not None:
-            if kwargs.get('indices') is not None:
-                raise ValueError('LocalFashionMNIST: give index_range or '
-                                 'indices, not both')
+            first = kwargs.get('indices')
+            if first is not None and (isinstance(first, bool)
+                                      or not isinstance(first, int)):
+                raise ValueError('LocalFashionMNIST: with index_range, '
+                                 'indices may only be an int (the first N '
+                                 'of the range)')
             if (len(index_range) != 2 or not all(
                     isinstance(v, int) for v in index_range)
                     or not 0 <= index_range[0] < index_range[1]):
@@ -89,7 +93,10 @@ class LocalFashionMNIST(FashionMNIST):
                     'LocalFashionMNIST: index_range must be (start, stop) '
                     f'with 0 <= start < stop, got {index_range!r}; e.g. '
                     '(55000, 60000)')
-            kwargs['indices'] = list(range(*index_range))
+            start, stop = index_range
+            if first is not None:
+                stop = min(stop, start + first)
+            kwargs['indices'] = list(range(start, stop))
         self.index_range = index_range
         super().__init__(data_root=data_root, split=split, **kwargs)
 

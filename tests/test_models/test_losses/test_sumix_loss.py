@@ -8,8 +8,11 @@ from sumix_ext.models.losses import SUMixLoss, sumix_loss, sumix_terms
 
 
 def reference_sumix(z_a, z_m, u_a, u_m, y_a, lam, index, gamma, reduction):
-    """Straight, loop-based transcription of the six steps (the spec)."""
+    """Straight, loop-based transcription of the six steps (the spec);
+    ``lam`` a float or a per-sample ``(N,)`` tensor."""
     n, k = z_m.shape
+    lam_v = lam.double() if isinstance(lam, torch.Tensor) else torch.full(
+        (n, ), float(lam), dtype=torch.float64)
     y_b = y_a[index]
     p_a = F.softmax(z_a.detach().double(), 1)
     p_m = F.softmax(z_m.detach().double(), 1)
@@ -31,11 +34,12 @@ def reference_sumix(z_a, z_m, u_a, u_m, y_a, lam, index, gamma, reduction):
     for i in range(n):
         s_a = math.exp(-A[i, y_a[i]])
         s_b = math.exp(-B[i, y_b[i]])
-        lam_tilde[i] = lam * s_a / (lam * s_a + (1 - lam) * s_b)
+        li = float(lam_v[i])
+        lam_tilde[i] = li * s_a / (li * s_a + (1 - li) * s_b)
     F_a = torch.exp(-(u_a.double() + u_m.double() + A))
     F_b = torch.exp(-(u_a.double()[index] + u_m.double() + B))
-    R = lam * F.cross_entropy(F_a, y_a) + (1 - lam) * F.cross_entropy(
-        F_b, y_b)
+    R = (lam_v * F.cross_entropy(F_a, y_a, reduction='none')).mean() + (
+        (1 - lam_v) * F.cross_entropy(F_b, y_b, reduction='none')).mean()
     ce_a = F.cross_entropy(z_m.double(), y_a, reduction='none')
     ce_b = F.cross_entropy(z_m.double(), y_b, reduction='none')
     if reduction == 'batch':
@@ -96,6 +100,23 @@ def test_matches_loop_reference(reduction, seed):
     assert lam_tilde.shape == (6, )
     assert torch.allclose(lam_tilde.double(), ref_tilde, atol=1e-6)
     assert loss.item() == pytest.approx(ref_loss.item(), abs=1e-5)
+
+
+@pytest.mark.parametrize('reduction', ['batch', 'sample'])
+def test_per_sample_lam_vector_matches_loop_reference(reduction):
+    """Distinct lam per sample: a change that permutes or reverses the lam
+    vector changes the loss, so this fails on it."""
+    z_a, z_m, u_a, u_m, y, index = random_case(seed=9)
+    lam = torch.tensor([0.1, 0.3, 0.45, 0.6, 0.8, 0.95])
+    loss, lam_tilde = sumix_loss(z_a, z_m, u_a, u_m, y, lam, index, 0.7,
+                                 reduction)
+    ref_loss, ref_tilde = reference_sumix(z_a, z_m, u_a, u_m, y, lam, index,
+                                          0.7, reduction)
+    assert torch.allclose(lam_tilde.double(), ref_tilde, atol=1e-6)
+    assert loss.item() == pytest.approx(ref_loss.item(), abs=1e-5)
+    flipped, _ = reference_sumix(z_a, z_m, u_a, u_m, y, lam.flip(0), index,
+                                 0.7, reduction)
+    assert abs(flipped.item() - ref_loss.item()) > 1e-3
 
 
 def test_reductions_differ_when_lam_tilde_varies():
