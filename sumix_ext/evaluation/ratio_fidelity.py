@@ -49,9 +49,11 @@ FIDELITY_VARIANTS: Dict[str, dict] = {
     'scaled-paper tau=4': dict(ratio='scaled', direction='paper', tau=4.0),
     'retention eta=0.5': dict(ratio='retention', eta=0.5),
     'retention eta=1': dict(ratio='retention', eta=1.0),
-    'cam blend=0': dict(ratio='cam', cam_blend=0.0),
-    'cam blend=0.25': dict(ratio='cam', cam_blend=0.25),
-    'cam blend=0.5': dict(ratio='cam', cam_blend=0.5),
+    'cam blend=0': dict(ratio='cam', blend=0.0),
+    'cam blend=0.25': dict(ratio='cam', blend=0.25),
+    'cam blend=0.5': dict(ratio='cam', blend=0.5),
+    'saliency blend=0': dict(ratio='saliency', blend=0.0),
+    'saliency blend=0.25': dict(ratio='saliency', blend=0.25),
 }
 
 
@@ -152,7 +154,8 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
     np.random.seed(seed)
     order = torch.randperm(images.size(0), generator=gen)
     out: Dict[str, List[np.ndarray]] = {'s': [], 'lam': []}
-    with_cam = any(v.get('ratio') == 'cam' for v in variants.values())
+    shares = sorted({v['ratio'] for v in variants.values()
+                     if v.get('ratio') in ('cam', 'saliency')})
     with torch.no_grad():
         for start in range(0, images.size(0) - batch_size + 1, batch_size):
             idx = order[start:start + batch_size]
@@ -163,12 +166,12 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
             out['lam'].append(lam.cpu().numpy())
             if model is None:
                 continue
-            fwd = model.sumix_forward(x, mixed, y, with_cam=with_cam)
+            fwd = model.sumix_forward(x, mixed, y, shares=shares)
             for name, kwargs in variants.items():
                 lt = sumix_terms(fwd['cls_clean'], fwd['cls_mix'],
                                  fwd['unc_clean'], fwd['unc_mix'], y,
                                  mixed.lam, mixed.index,
-                                 cam_share=fwd['cam_share'],
+                                 share=fwd['shares'].get(kwargs['ratio']),
                                  **kwargs).lam_tilde
                 out.setdefault(name, []).append(lt.cpu().numpy())
                 out.setdefault(f'{name} [batch mean]', []).append(

@@ -6,7 +6,8 @@ validation (or test) split, computes the true share ``s`` from an object map
 (pixel mass by default: objects on black, e.g. Fashion-MNIST) and scores
 ``lam`` and, per checkpoint, every ratio form (per sample and batch mean):
 mean |x - s|, correlation, majority flips, saturation and the error where
-``lam`` is off by more than 0.2. Logic: :mod:`sumix_ext.evaluation.ratio_fidelity`.
+``lam`` is off by more than 0.2. Logic:
+:mod:`sumix_ext.evaluation.ratio_fidelity`.
 
 Example:
     python tools/analysis_tools/ratio_fidelity.py \\
@@ -112,7 +113,7 @@ def main(argv=None) -> dict:
             first = next(v for k, v in scores.items()
                          if not k.endswith('| area lam'))
             best = [rf.best_variant(first, p) for p in
-                    ('scaled', 'retention', 'cam')]
+                    ('scaled', 'retention', 'cam', 'saliency')]
             names = ['lam', 'official', 'official [batch mean]'] + [
                 b for b in best if b]
             rf.scatter_plot(panels, names,

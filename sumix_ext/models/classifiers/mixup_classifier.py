@@ -1,6 +1,6 @@
 """Image classifier that trains with a mixer and, optionally, SUMix."""
 from contextlib import nullcontext
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import torch
 from mmengine.optim import OptimWrapper
@@ -10,7 +10,7 @@ from mmpretrain.structures import DataSample
 
 from ...engine.nonfinite import NonFiniteGuard
 from ..losses import mixup_cross_entropy
-from ..losses.sumix_ratios import cam_share
+from ..losses.sumix_ratios import cam_share, saliency_share
 from ..mixers import MixOutput, as_lam_tensor, build_mixer
 
 
@@ -72,12 +72,13 @@ class MixupClassifier(ImageClassifier):
                 raise ValueError('MixupClassifier: SUMix corrects a mixing '
                                  'ratio, so it needs model.mixer (e.g. '
                                  "dict(type='BatchCutMix', alpha=0.2))")
-            if getattr(self.sumix, 'needs_cam', False) and type(
+            if getattr(self.sumix, 'needs_share', False) and type(
                     self.mixer).__name__ == 'BatchMixup':
                 raise ValueError(
-                    "MixupClassifier: SUMixLoss(ratio='cam') needs a "
-                    'mask-based mixer (BatchCutMix, BatchFMix, ...); '
-                    "BatchMixup has no mask: use ratio='retention' with it")
+                    f'MixupClassifier: SUMixLoss(ratio={self.sumix.ratio!r})'
+                    ' needs a mask-based mixer (BatchCutMix, BatchFMix, '
+                    "...); BatchMixup has no mask: use ratio='retention' "
+                    'with it')
             if not hasattr(self.head, 'forward_sumix'):
                 raise ValueError(
                     'MixupClassifier: SUMix needs a head with an uncertainty '
@@ -130,41 +131,48 @@ class MixupClassifier(ImageClassifier):
 
     def sumix_forward(self, inputs: torch.Tensor, mixed: MixOutput,
                       target: torch.Tensor,
-                      with_cam: Optional[bool] = None) -> Dict[str, Any]:
+                      shares: Optional[Sequence[str]] = None
+                      ) -> Dict[str, Any]:
         """The clean + mixed forward of SUMix: every input of its loss.
 
         The clean batch runs as ``sumix.clean_pass`` says: ``'full'``
         (faithful): train mode with gradients; ``'no_grad'`` (fast): the same
         forward under ``torch.no_grad()`` (same values, BatchNorm running
         stats updated alike), so the clean batch gets no backward and the
-        regulariser trains only through ``u_m``. With a CAM ratio the clean
-        feature maps also give ``cam_share`` (no gradient).
+        regulariser trains only through ``u_m``. The ``'cam'`` share comes
+        from the clean feature maps, the ``'saliency'`` share from the clean
+        images (both without gradient).
 
         Args:
             inputs (torch.Tensor): ``(N, C, H, W)`` clean batch ``x``.
             mixed (MixOutput): The mixer's output for ``inputs``.
             target (torch.Tensor): ``(N,)`` labels.
-            with_cam (bool, optional): Compute ``cam_share``; None: when the
-                SUMix loss needs it.
+            shares (Sequence[str], optional): Share estimates to compute
+                (``'cam'``, ``'saliency'``); None: the one the SUMix loss
+                needs, if any.
 
         Returns:
             dict: ``cls_clean``, ``unc_clean``, ``cls_mix``, ``unc_mix``
-            (``(N, K)`` each) and ``cam_share`` (``(N,)`` or None).
+            (``(N, K)`` each) and ``shares`` (``{name: (N,)}``).
         """
-        if with_cam is None:
-            with_cam = bool(getattr(self.sumix, 'needs_cam', False))
+        if shares is None:
+            shares = [self.sumix.ratio] if getattr(
+                self.sumix, 'needs_share', False) else []
         no_grad = getattr(self.sumix, 'clean_pass', 'full') == 'no_grad'
         with torch.no_grad() if no_grad else nullcontext():
             maps = self.backbone(inputs)
             feats = self.neck(maps) if self.with_neck else maps
             cls_clean, unc_clean = self.head.forward_sumix(feats)
-        share = None
-        if with_cam:
-            share = cam_share(maps[-1], self.head.fc.weight, target, mixed)
+        out = {}
+        if 'cam' in shares:
+            out['cam'] = cam_share(maps[-1], self.head.fc.weight, target,
+                                   mixed)
+        if 'saliency' in shares:
+            out['saliency'] = saliency_share(inputs, mixed)
         cls_mix, unc_mix = self.head.forward_sumix(
             self.extract_feat(mixed.inputs))
         return dict(cls_clean=cls_clean, unc_clean=unc_clean,
-                    cls_mix=cls_mix, unc_mix=unc_mix, cam_share=share)
+                    cls_mix=cls_mix, unc_mix=unc_mix, shares=out)
 
     def loss(self, inputs: torch.Tensor,
              data_samples: List[DataSample]) -> dict:
@@ -193,6 +201,6 @@ class MixupClassifier(ImageClassifier):
         losses = self.sumix(out['cls_clean'], out['cls_mix'],
                             out['unc_clean'], out['unc_mix'], target,
                             mixed.lam, mixed.index,
-                            cam_share=out['cam_share'])
+                            share=out['shares'].get(self.sumix.ratio))
         losses['lam'] = lam_log
         return losses

@@ -9,7 +9,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .sumix_ratios import (check_ratio_args, logit_shift_ratio,
+from .sumix_ratios import (SHARE_RATIOS, check_ratio_args, logit_shift_ratio,
                            retention_ratio, semantic_similarity)
 
 LAM_REDUCTIONS = ('batch', 'sample')
@@ -55,14 +55,14 @@ def sumix_terms(cls_clean: torch.Tensor,
                 tau: Optional[float] = None,
                 direction: str = 'official',
                 eta: float = 1.0,
-                cam_share: Optional[torch.Tensor] = None,
-                cam_blend: float = 0.0,
+                share: Optional[torch.Tensor] = None,
+                blend: float = 0.0,
                 reg_scale: Optional[float] = None) -> SUMixTerms:
     """Compute every term of the SUMix loss; see :func:`sumix_loss`."""
     if lam_reduction not in LAM_REDUCTIONS:
         raise ValueError(f"lam_reduction must be one of {LAM_REDUCTIONS}, got "
                          f"{lam_reduction!r}")
-    check_ratio_args(ratio, direction, tau, eta, cam_blend, reg_scale)
+    check_ratio_args(ratio, direction, tau, eta, blend, reg_scale)
     n, k = cls_mix.shape
     device = cls_mix.device
     rows = torch.arange(n, device=device)
@@ -92,12 +92,13 @@ def sumix_terms(cls_clean: torch.Tensor,
         elif ratio == 'retention':
             lam_tilde = retention_ratio(p_a, p_m, y_a, index, lam_t, eta)
         else:
-            if cam_share is None:
+            if share is None:
                 raise ValueError(
-                    "sumix_terms(ratio='cam') needs cam_share (from "
-                    'sumix_ratios.cam_share); MixupClassifier computes it')
-            lam_tilde = (1 - cam_blend) * cam_share.detach().float().to(
-                device) + cam_blend * lam_t
+                    f"sumix_terms(ratio={ratio!r}) needs share (from "
+                    'sumix_ratios.cam_share / saliency_share); '
+                    'MixupClassifier.sumix_forward computes it')
+            lam_tilde = (1 - blend) * share.detach().float().to(
+                device) + blend * lam_t
 
     # 5: uncertainty regulariser, gradients into both uncertainty outputs.
     if reg_scale is not None:
@@ -178,8 +179,9 @@ def sumix_loss(cls_clean: torch.Tensor,
       (\rho - \lambda)` from how much of each clean class probability the
       mixed prediction retains.
     * ``ratio='cam'``: :math:`\tilde\lambda = (1-\beta) c + \beta\lambda`
-      with ``cam_share`` :math:`c` the share of class activation mass of
-      ``x_a`` that survives the mask.
+      with ``share`` :math:`c` the share of class activation mass of
+      ``x_a`` that survives the mask; ``ratio='saliency'``: the same with
+      the share of saliency mass (no model).
     * ``reg_scale``: the scale of :math:`A, B` inside :math:`R` (5) only;
       None keeps the ratio's scale (:math:`N` for the official form, where
       :math:`F \approx e^{-N/\sqrt K}` and :math:`R` has almost no
@@ -196,10 +198,11 @@ def sumix_loss(cls_clean: torch.Tensor,
         gamma (float): Weight of the regulariser ``R``. Defaults to 0.5.
         lam_reduction (str): ``'batch'`` or ``'sample'``.
         **ratio_kwargs: ``ratio`` (``'official'``, ``'scaled'``,
-            ``'retention'``, ``'cam'``), ``tau`` (``'scaled'``; None = 1),
-            ``direction`` (``'official'``/``'paper'``), ``eta``
-            (``'retention'``, default 1), ``cam_share`` and ``cam_blend``
-            (``'cam'``), ``reg_scale``.
+            ``'retention'``, ``'cam'``, ``'saliency'``), ``tau``
+            (``'scaled'``; None = 1), ``direction`` (``'official'`` or
+            ``'paper'``), ``eta`` (``'retention'``, default 1), ``share``
+            and ``blend``
+            (``'cam'``, ``'saliency'``), ``reg_scale``.
 
     Returns:
         tuple: ``(loss, lam_tilde)``: the scalar loss and the ``(N,)``
@@ -240,8 +243,9 @@ class SUMixLoss(nn.Module):
         clean_pass (str): ``'full'`` (faithful) or ``'no_grad'`` (fast).
             Defaults to ``'full'``.
         ratio (str): How ``lam`` is corrected: ``'official'`` (default, the
-            authors' code, bit-exact), ``'scaled'``, ``'retention'`` or
-            ``'cam'``; see :mod:`~sumix_ext.models.losses.sumix_ratios`.
+            authors' code, bit-exact), ``'scaled'``, ``'retention'``,
+            ``'cam'`` or ``'saliency'``; see
+            :mod:`~sumix_ext.models.losses.sumix_ratios`.
         tau (float, optional): ``'scaled'``: strength per sqrt(K) (the shift
             scale is ``tau * sqrt(K)``). None = 1.
         direction (str): ``'scaled'``: ``'official'`` (the covered source
@@ -249,8 +253,8 @@ class SUMixLoss(nn.Module):
             surviving source gets more weight).
         eta (float): ``'retention'``: step in ``[0, 1]`` towards the
             retention ratio. Defaults to 1.
-        cam_blend (float): ``'cam'``: weight in ``[0, 1]`` of the area ``lam``
-            in the result. Defaults to 0 (pure CAM share).
+        blend (float): ``'cam'``, ``'saliency'``: weight in ``[0, 1]`` of
+            the area ``lam`` in the result. Defaults to 0 (pure share).
         reg_scale (float, optional): Scale of the distances inside the
             regulariser; None keeps the ratio's (``N`` officially).
     """
@@ -258,7 +262,7 @@ class SUMixLoss(nn.Module):
     def __init__(self, gamma: float = 0.5, lam_reduction: str = 'batch',
                  clean_pass: str = 'full', ratio: str = 'official',
                  tau: Optional[float] = None, direction: str = 'official',
-                 eta: float = 1.0, cam_blend: float = 0.0,
+                 eta: float = 1.0, blend: float = 0.0,
                  reg_scale: Optional[float] = None):
         super().__init__()
         if clean_pass not in CLEAN_PASSES:
@@ -273,36 +277,37 @@ class SUMixLoss(nn.Module):
         if lam_reduction not in LAM_REDUCTIONS:
             raise ValueError(f'SUMixLoss: lam_reduction must be one of '
                              f'{LAM_REDUCTIONS}, got {lam_reduction!r}')
-        check_ratio_args(ratio, direction, tau, eta, cam_blend, reg_scale)
+        check_ratio_args(ratio, direction, tau, eta, blend, reg_scale)
         self.gamma = float(gamma)
         self.lam_reduction = lam_reduction
         self.ratio = ratio
         self.tau = None if tau is None else float(tau)
         self.direction = direction
         self.eta = float(eta)
-        self.cam_blend = float(cam_blend)
+        self.blend = float(blend)
         self.reg_scale = None if reg_scale is None else float(reg_scale)
 
     @property
-    def needs_cam(self) -> bool:
-        """Whether the classifier must pass ``cam_share``."""
-        return self.ratio == 'cam'
+    def needs_share(self) -> bool:
+        """Whether the classifier must pass ``share`` (a semantic share
+        estimated from the clean batch: ``'cam'``, ``'saliency'``)."""
+        return self.ratio in SHARE_RATIOS
 
     def terms(self, cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
-              index, cam_share=None) -> SUMixTerms:
+              index, share=None) -> SUMixTerms:
         """:func:`sumix_terms` with this module's settings."""
         return sumix_terms(cls_clean, cls_mix, unc_clean, unc_mix, target,
                            lam, index, self.gamma, self.lam_reduction,
                            ratio=self.ratio, tau=self.tau,
                            direction=self.direction, eta=self.eta,
-                           cam_share=cam_share, cam_blend=self.cam_blend,
+                           share=share, blend=self.blend,
                            reg_scale=self.reg_scale)
 
     def forward(self, cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
-                index, cam_share=None) -> dict:
+                index, share=None) -> dict:
         """Return the loss and its logged terms as an MMEngine loss dict."""
         t = self.terms(cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
-                       index, cam_share)
+                       index, share)
         lt, la = t.lam_tilde.detach(), t.lam
         return dict(
             loss=t.loss,
@@ -317,5 +322,5 @@ class SUMixLoss(nn.Module):
         return (f'gamma={self.gamma}, lam_reduction={self.lam_reduction!r}, '
                 f'clean_pass={self.clean_pass!r}, ratio={self.ratio!r}, '
                 f'tau={self.tau}, direction={self.direction!r}, '
-                f'eta={self.eta}, cam_blend={self.cam_blend}, '
+                f'eta={self.eta}, blend={self.blend}, '
                 f'reg_scale={self.reg_scale}')

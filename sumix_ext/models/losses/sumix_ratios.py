@@ -37,6 +37,8 @@ prediction had, i.e. when that source survived the cut.
 * ``'cam'`` (SnapMix-style): the share of each clean image's class
   activation map (for its own label) that survives the mixer's mask, see
   :func:`cam_share`; :math:`\tilde\lambda = (1 - \beta) c + \beta\lambda`.
+* ``'saliency'`` (model-free): the same with the spectral-residual saliency
+  of the clean images as the object map, :func:`saliency_share`.
 """
 import math
 from typing import Optional, Tuple
@@ -45,8 +47,12 @@ import torch
 import torch.nn.functional as F
 
 from ..mixers.base import MixOutput, partner_in_mix
+from ..mixers.saliency_map import spectral_residual_saliency
+from ..mixers.true_share import semantic_share
 
-RATIOS = ('official', 'scaled', 'retention', 'cam')
+RATIOS = ('official', 'scaled', 'retention', 'cam', 'saliency')
+#: the ratio forms that take a share estimated from the clean batch
+SHARE_RATIOS = ('cam', 'saliency')
 DIRECTIONS = ('official', 'paper')
 
 
@@ -200,8 +206,46 @@ def cam_share(feats: torch.Tensor, fc_weight: torch.Tensor,
         return c_a / (c_a + c_b).clamp(min=eps)
 
 
+def saliency_map(inputs: torch.Tensor) -> torch.Tensor:
+    """Spectral-residual saliency of each image at the input size.
+
+    Args:
+        inputs (torch.Tensor): ``(N, C, H, W)`` images.
+
+    Returns:
+        torch.Tensor: ``(N, 1, H, W)`` float32 maps, >= 0.
+    """
+    sal = spectral_residual_saliency(inputs)[:, None]
+    if sal.shape[-2:] != inputs.shape[-2:]:
+        sal = F.interpolate(sal, size=inputs.shape[-2:], mode='bilinear',
+                            align_corners=False)
+    return sal.clamp(min=0)
+
+
+def saliency_share(inputs: torch.Tensor, mixed: MixOutput) -> torch.Tensor:
+    r"""Share of saliency mass of ``x_a`` in each mixed image (no model):
+    :func:`~sumix_ext.models.mixers.semantic_share` with the object map
+    :func:`saliency_map` of the clean batch.
+
+    Args:
+        inputs (torch.Tensor): ``(N, C, H, W)`` clean batch.
+        mixed (MixOutput): The mixer's output (``mask`` required).
+
+    Returns:
+        torch.Tensor: ``(N,)`` float32 shares in ``[0, 1]``.
+    """
+    if mixed.mask is None and float(torch.as_tensor(mixed.lam).min()) == 1.0:
+        return torch.ones(inputs.size(0), device=inputs.device)
+    if mixed.mask is None:
+        raise ValueError(
+            "SUMixLoss(ratio='saliency') needs a mask-based mixer; the mixer "
+            "reported no mask (Mixup): use ratio='retention' with it")
+    with torch.no_grad():
+        return semantic_share(mixed, saliency_map(inputs.detach()))
+
+
 def check_ratio_args(ratio: str, direction: str, tau: Optional[float],
-                     eta: float, cam_blend: float,
+                     eta: float, blend: float,
                      reg_scale: Optional[float]) -> None:
     """Validate the ratio knobs of :class:`SUMixLoss`; messages say how to
     fix the value."""
@@ -212,7 +256,7 @@ def check_ratio_args(ratio: str, direction: str, tau: Optional[float],
         raise ValueError(f'SUMixLoss: direction must be one of {DIRECTIONS}, '
                          f'got {direction!r}')
     for name, value, low, high in (('eta', eta, 0.0, 1.0),
-                                   ('cam_blend', cam_blend, 0.0, 1.0)):
+                                   ('blend', blend, 0.0, 1.0)):
         if isinstance(value, bool) or not isinstance(
                 value, (int, float)) or not low <= value <= high:
             raise ValueError(f'SUMixLoss: {name} must be a number in '

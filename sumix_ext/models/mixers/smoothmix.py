@@ -40,7 +40,7 @@ class BatchSmoothMix(BaseMixer):
     .. math::
         m_{y,x} = \exp\Big(-\frac{(y - c_y)^2}{2\sigma_y^2}
                   - \frac{(x - c_x)^2}{2\sigma_x^2}\Big), \quad
-        \sigma_y = H\sqrt{\tfrac{1-\lambda}{2\pi}},\ 
+        \sigma_y = H\sqrt{\tfrac{1-\lambda}{2\pi}},\
         \sigma_x = W\sqrt{\tfrac{1-\lambda}{2\pi}}
 
     has unbounded mass :math:`2\pi\sigma_y\sigma_x = (1-\lambda)HW`, i.e. a

@@ -13,7 +13,8 @@ RATIOS = [
     dict(ratio='official'),
     dict(ratio='scaled', tau=2.0, direction='paper'),
     dict(ratio='retention', eta=0.5),
-    dict(ratio='cam', cam_blend=0.25),
+    dict(ratio='cam', blend=0.25),
+    dict(ratio='saliency'),
     dict(ratio='official', reg_scale=1.0, gamma=0.0),
 ]
 MIXERS = [
@@ -61,13 +62,13 @@ def test_cam_share_comes_from_the_clean_feature_maps():
     # gives the same maps for the same batch)
     maps = model.backbone(x)[-1]
     expect = cam_share(maps, model.head.fc.weight, y, mixed)
-    assert torch.allclose(out['cam_share'], expect, atol=1e-5)
+    assert torch.allclose(out['shares']['cam'], expect, atol=1e-5)
     t = model.sumix.terms(out['cls_clean'], out['cls_mix'],
                           out['unc_clean'], out['unc_mix'], y, mixed.lam,
-                          mixed.index, out['cam_share'])
+                          mixed.index, out['shares']['cam'])
     assert torch.allclose(t.lam_tilde, expect, atol=1e-5)
     assert build(dict(ratio='official'), dict(type='BatchCutMix')
-                 ).sumix_forward(x, mixed, y)['cam_share'] is None
+                 ).sumix_forward(x, mixed, y)['shares'] == {}
 
 
 def test_cam_ratio_with_mixup_is_refused_up_front():

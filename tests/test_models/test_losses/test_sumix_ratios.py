@@ -118,9 +118,9 @@ def test_cam_share_by_hand():
     # the loss takes it, blended with lam
     z = torch.zeros(2, 2)
     terms = sumix_terms(z, z, z, z, y, 0.5, out.index, ratio='cam',
-                        cam_share=share, cam_blend=0.25)
+                        share=share, blend=0.25)
     assert torch.allclose(terms.lam_tilde, 0.75 * share + 0.25 * 0.5)
-    with pytest.raises(ValueError, match='cam_share'):
+    with pytest.raises(ValueError, match='needs share'):
         sumix_terms(z, z, z, z, y, 0.5, out.index, ratio='cam')
     with pytest.raises(ValueError, match='mask-based mixer'):
         cam_share(feats, fc, y, MixOutput(out.inputs, out.index, 0.5))
@@ -166,7 +166,24 @@ def test_module_logs_shift_and_flip_and_validates():
     # a huge official-direction shift pushes x_a below 0.5: a flip
     assert t.lam_tilde[0] < 0.5 and out['lam_flip'].item() >= 0.5
     for bad in (dict(ratio='area'), dict(direction='up'), dict(eta=2.0),
-                dict(cam_blend=-0.1), dict(tau=-1.0), dict(reg_scale='n')):
+                dict(blend=-0.1), dict(tau=-1.0), dict(reg_scale='n')):
         with pytest.raises(ValueError, match='SUMixLoss'):
             SUMixLoss(**bad)
-    assert SUMixLoss(ratio='cam').needs_cam and not SUMixLoss().needs_cam
+    assert SUMixLoss(ratio='cam').needs_share and not SUMixLoss().needs_share
+
+
+def test_saliency_share_is_the_semantic_share_of_the_saliency_map():
+    from sumix_ext.models.losses.sumix_ratios import (saliency_map,
+                                                      saliency_share)
+    from sumix_ext.models.mixers import build_mixer, semantic_share
+    torch.manual_seed(0)
+    x = torch.zeros(4, 1, 16, 16)
+    x[:, :, 3:9, 3:9] = 1.0  # a bright square on every image
+    import numpy as np
+    np.random.seed(0)
+    out = build_mixer(dict(type='BatchCutMix', alpha=1.0))(x)
+    sal = saliency_map(x)
+    assert sal.shape == (4, 1, 16, 16) and sal.min() >= 0
+    share = saliency_share(x, out)
+    assert torch.allclose(share, semantic_share(out, sal))
+    assert SUMixLoss(ratio='saliency').needs_share
