@@ -1,0 +1,74 @@
+"""The study runner: plan, resume, metrics from logs, the single test
+evaluation, the gate and the table."""
+import math
+import os
+import os.path as osp
+import pickle
+
+import pytest
+
+from sumix_ext.evaluation.study import (Arm, collect, gate, markdown_table,
+                                        run_result, run_study, train_command)
+from tests.test_evaluation.logs import write_run
+
+ARMS = [Arm('vanilla', 'no mixing', ['model.mixer=None']),
+        Arm('cutmix', 'CutMix', [])]
+
+
+def test_run_result_median_of_last_k_and_single_test(tmp_path):
+    root = str(tmp_path)
+    write_run(root, 'cutmix_seed0', [50, 60, 70, 80, 90, 85])
+    res = run_result(osp.join(root, 'cutmix_seed0'), 6, 5)
+    assert res['val'] == 80 and res['val_final'] == 85
+    assert res['val_epochs'] == [2, 3, 4, 5, 6] and res['test'] is None
+    with open(osp.join(root, 'cutmix_seed0', 'test_metrics.pkl'), 'wb') as f:
+        pickle.dump({'accuracy/top1': 83.5}, f)
+    assert run_result(osp.join(root, 'cutmix_seed0'), 6, 5)['test'] == 83.5
+    # unfinished run (last validated epoch < max_epochs): not a result
+    write_run(root, 'vanilla_seed0', [50, 60])
+    assert run_result(osp.join(root, 'vanilla_seed0'), 6, 5) is None
+    assert run_result(osp.join(root, 'missing'), 6, 5) is None
+
+
+def test_collect_gate_and_table(tmp_path):
+    root = str(tmp_path)
+    for seed, (v, c) in enumerate([(84.7, 86.0), (84.8, 85.8), (84.6, 86.2)]):
+        write_run(root, f'vanilla_seed{seed}', [v])
+        write_run(root, f'cutmix_seed{seed}', [c])
+    res = collect(ARMS, [0, 1, 2], root, 1, 5)
+    assert res['cutmix']['val'][2] == 3
+    assert res['cutmix']['val'][0] == pytest.approx(86.0)
+    g = gate(res, 'vanilla', 'cutmix')
+    comb = math.sqrt(0.1**2 + 0.2**2)
+    assert g['diff'] == pytest.approx(1.3) and g['passed']
+    assert g['combined_std'] == pytest.approx(comb)
+    # a gain inside the noise fails the gate
+    write_run(root, 'cutmix_seed0', [84.0], stamp='20260102_000000')
+    assert not gate(collect(ARMS, [0, 1, 2], root, 1, 5), 'vanilla',
+                    'cutmix')['passed']
+    text = markdown_table(res, 'cutmix', 5)
+    assert '| no mixing | 84.70 ± 0.10 (n=3) | n/a (n=0) | -1.30 | n/a |' \
+        in text
+    # fewer than 2 seeds: no gate
+    assert gate(collect(ARMS, [0], root, 1, 5), 'vanilla', 'cutmix') is None
+
+
+def test_plan_resumes_and_skips(tmp_path):
+    root = str(tmp_path)
+    done = osp.join(root, 'cutmix_seed0')
+    os.makedirs(done)
+    open(osp.join(done, 'epoch_3.pth'), 'w').close()
+    open(osp.join(done, 'test_metrics.pkl'), 'w').close()
+    half = osp.join(root, 'vanilla_seed0')
+    os.makedirs(half)
+    open(osp.join(half, 'epoch_2.pth'), 'w').close()
+    lines = []
+    run_study('cfg.py', ARMS, [0], root, 3, dry_run=True, log=lines.append)
+    assert any('vanilla_seed0' in ln and '--resume' in ln and 'train.py' in ln
+               for ln in lines)
+    assert any('vanilla_seed0' in ln and 'test.py' in ln for ln in lines)
+    assert any('cutmix_seed0: done, skipped' in ln for ln in lines)
+    cmd = train_command('cfg.py', 'w', Arm('o', 'o', ['a=1'], 'other.py'),
+                        3, False, nice=0)
+    assert cmd[1:3] == ['tools/train.py', 'other.py']
+    assert cmd[-2:] == ['randomness.seed=3', 'a=1']
