@@ -224,3 +224,45 @@ def test_readme_maps_every_grid_config_and_names_only_real_ones():
     grid = {rel(p) for folder in BENCHMARKS for p in grid_configs(folder)}
     assert grid <= named  # every grid cell is in the table-to-config map
     assert 'n/a (not found)' in text
+
+
+RATIO_ABLATIONS = {
+    'saliency': dict(ratio='saliency', blend=0.0, lam_reduction='sample'),
+    'cam': dict(ratio='cam', blend=0.5, lam_reduction='sample'),
+    'retention': dict(ratio='retention', eta=0.5, lam_reduction='sample'),
+    'scaled': dict(ratio='scaled', tau=0.5, direction='paper',
+                   lam_reduction='sample'),
+    'regscale1': dict(reg_scale=1.0),
+    'gamma0': dict(gamma=0.0),
+}
+
+
+@pytest.mark.parametrize('name', sorted(RATIO_ABLATIONS))
+def test_ratio_ablations_change_only_sumix(name):
+    """CIFAR-100 and Fashion-MNIST leaves of each SUMix ratio form: the
+    root config with only model.sumix changed."""
+    pairs = [
+        (osp.join(ABLATIONS, f'resnet18_cutmix-sumix-{name}_1xb100-800e_'
+                  'cifar100.py'), osp.join(CONFIG_ROOT, 'cifar100', MAIN)),
+        (osp.join(CONFIG_ROOT, 'fashion_mnist', 'resnet18-w16_cutmix-sumix-'
+                  f'{name}_fmnist-demo.py'),
+         osp.join(CONFIG_ROOT, 'fashion_mnist',
+                  'resnet18-w16_cutmix-sumix_fmnist-demo.py')),
+    ]
+    for leaf_path, root_path in pairs:
+        leaf, root = load(leaf_path), load(root_path)
+        root.model.sumix.update(RATIO_ABLATIONS[name])
+        assert leaf.to_dict() == root.to_dict()
+
+
+def test_oracle_configs_label_with_the_true_share():
+    for path in ('fashion_mnist/resnet18-w16_cutmix-oracle_fmnist-demo.py',
+                 'fashion_mnist/study/resnet18-w16_cutmix-oracle_fmnist-1k-'
+                 '100e_study.py'):
+        cfg = load(osp.join(CONFIG_ROOT, path))
+        assert cfg.model.sumix is None
+        assert cfg.model.mixer.type == 'TrueShareMixer'
+        assert cfg.model.mixer.mixer == dict(type='BatchCutMix', alpha=0.2)
+        pre = cfg.model.get('data_preprocessor') or cfg.data_preprocessor
+        assert cfg.model.mixer.mean == pre.mean
+        assert cfg.model.mixer.std == pre.std

@@ -29,7 +29,11 @@ from sumix_ext.evaluation.study import (Arm, bar_plot, collect, gate,  # noqa: E
 CONFIG = 'configs/fashion_mnist/study/resnet18-w16_fmnist-1k-100e_study.py'
 OFF = 'model.sumix=None'
 FMIX = 'model.mixer.type=BatchFMix'
+SAMPLE = 'model.sumix.lam_reduction=sample'
 #: the study's arms; the config's own model is CutMix + official SUMix
+#: (fast clean pass). The variants' settings were chosen on the validation
+#: split by ratio fidelity (docs/sumix_analysis.md); they weight each sample
+#: by its own corrected ratio (lam_reduction='sample').
 ARMS = [
     Arm('vanilla', 'no mixing', ['model.mixer=None', OFF]),
     Arm('cutmix', 'CutMix', [OFF]),
@@ -40,11 +44,18 @@ ARMS = [
     Arm('official-s10', '+ SUMix official at CIFAR-100 strength (10)',
         ['model.sumix.ratio=scaled', 'model.sumix.tau=3.1623',
          'model.sumix.direction=official']),
-    Arm('scaled', '+ SUMix scaled, paper direction',
-        ['model.sumix.ratio=scaled', 'model.sumix.direction=paper']),
-    Arm('retention', '+ SUMix retention', ['model.sumix.ratio=retention']),
-    Arm('cam', '+ SUMix CAM share', ['model.sumix.ratio=cam']),
+    Arm('scaled', '+ SUMix scaled, paper direction, tau 0.5',
+        ['model.sumix.ratio=scaled', 'model.sumix.direction=paper',
+         'model.sumix.tau=0.5', SAMPLE]),
+    Arm('retention', '+ SUMix retention, eta 0.5',
+        ['model.sumix.ratio=retention', 'model.sumix.eta=0.5', SAMPLE]),
+    Arm('cam', '+ SUMix CAM share, blend 0.5',
+        ['model.sumix.ratio=cam', 'model.sumix.blend=0.5', SAMPLE]),
+    Arm('saliency', '+ SUMix saliency share',
+        ['model.sumix.ratio=saliency', SAMPLE]),
     Arm('fmix', 'FMix', [FMIX, OFF]),
+    Arm('fmix-saliency', 'FMix + SUMix saliency share',
+        [FMIX, 'model.sumix.ratio=saliency', SAMPLE]),
 ]
 
 
