@@ -31,6 +31,9 @@ def parse_args(argv=None):
     parser.add_argument('--unsafe-load', action='store_true',
                         help='allow full unpickling of a checkpoint that '
                         'weights_only loading refuses (trusted files only)')
+    parser.add_argument('--partial-load', action='store_true',
+                        help='evaluate a checkpoint that fits the model only '
+                        'in part (default: one error line)')
     parser.add_argument('--cfg-options', nargs='+', action=_DictAction,
                         help='override settings in the config, key=value')
     parser.add_argument('--launcher',
@@ -76,6 +79,8 @@ def merge_args(cfg, args):
             del DumpResults
     if args.unsafe_load:
         cfg.unsafe_load = True
+    if args.partial_load:
+        cfg.load_partial = True
     return cfg
 
 

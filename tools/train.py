@@ -56,6 +56,11 @@ def parse_args(argv=None):
         help='allow full unpickling of a load_from/resume checkpoint that '
         'weights_only loading refuses (only for files you trust)')
     parser.add_argument(
+        '--partial-load',
+        action='store_true',
+        help='load_from a checkpoint that fits the model only in part '
+        '(default: one error line)')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictActionLazy,
@@ -120,6 +125,8 @@ def merge_args(cfg, args):
     cfg.launcher = args.launcher
     if args.unsafe_load:
         cfg.unsafe_load = True
+    if args.partial_load:
+        cfg.load_partial = True
     return cfg
 
 

@@ -9,11 +9,15 @@ loss before the optimizer does:
   = R, ``lam``, ``lam_tilde``) and what to try.
 * ``mode='skip'``: drop this step (no parameter, momentum or weight-decay
   change) and count it; the running count is logged as
-  ``nonfinite_skips``.
+  ``nonfinite_skips``. A diverged run must not finish silently: when more
+  than ``max_skip_share`` of the last ``window`` steps were skipped the
+  guard raises :class:`NonFiniteLossError` anyway, and the runner warns at
+  the end of any run that skipped steps.
 
 Under DDP the "is it finite" flag is all-reduced (MAX) every step, so all
 processes raise or skip together and none waits forever for the others.
 """
+from collections import deque
 from typing import Dict, Optional
 
 import torch
@@ -97,10 +101,25 @@ class NonFiniteGuard:
 
     Args:
         mode (str): ``'raise'`` (default) or ``'skip'``.
+        max_skip_share (float): In ``'skip'`` mode, stop the run when more
+            than this share of the last ``window`` steps was skipped.
+            Defaults to 0.1.
+        window (int): Steps the share is counted over. Defaults to 100.
     """
 
-    def __init__(self, mode: str = 'raise'):
+    def __init__(self, mode: str = 'raise', max_skip_share: float = 0.1,
+                 window: int = 100):
         self.mode = check_nonfinite_mode(mode)
+        if isinstance(max_skip_share, bool) or not isinstance(
+                max_skip_share, (int, float)) or not 0 <= max_skip_share < 1:
+            raise ValueError('nonfinite_max_skip_share must be a number in '
+                             f'[0, 1), got {max_skip_share!r}; e.g. 0.1')
+        if isinstance(window, bool) or not isinstance(window,
+                                                      int) or window < 1:
+            raise ValueError(f'the non-finite window must be an int >= 1, '
+                             f'got {window!r}')
+        self.max_skip_share = float(max_skip_share)
+        self.recent = deque(maxlen=window)
         self.skips = 0
 
     def __call__(self, loss: torch.Tensor, log_vars: dict,
@@ -132,6 +151,18 @@ class NonFiniteGuard:
                     f'non-finite training loss {where} '
                     f'({describe_losses(losses)}); {HINT}')
             self.skips += 1
+            self.recent.append(True)
+            limit = self.max_skip_share * self.recent.maxlen
+            skipped = sum(self.recent)
+            if skipped > limit:
+                it = _current_iter()
+                where = f' at iteration {it}' if it is not None else ''
+                raise NonFiniteLossError(
+                    f'{skipped} of the last {len(self.recent)} training '
+                    f'steps had a non-finite loss{where} (more than '
+                    f'{self.max_skip_share:.0%} of {self.recent.maxlen}): '
+                    f'the run is diverging ({describe_losses(losses)}); '
+                    + HINT.split(', or set')[0])
             loss = torch.zeros((), device=loss.device, dtype=loss.dtype,
                                requires_grad=True)
             # keep NaN out of the smoothed logs: log only the finite terms
@@ -140,6 +171,8 @@ class NonFiniteGuard:
                 for k, v in log_vars.items()
                 if not isinstance(v, torch.Tensor) or torch.isfinite(v).all()
             }
+        else:
+            self.recent.append(False)
         if self.mode == 'skip':
             log_vars['nonfinite_skips'] = torch.tensor(float(self.skips))
         return loss, log_vars, skip

@@ -33,6 +33,9 @@ def add_model_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--unsafe-load', action='store_true',
                         help='allow full unpickling of checkpoints that '
                         'weights_only loading refuses (trusted files only)')
+    parser.add_argument('--partial-load', action='store_true',
+                        help='accept checkpoints that fit the model only in '
+                        'part (default: one error line)')
     parser.add_argument('--cfg-options', nargs='+', action=DictActionLazy,
                         help='override settings in the config, key=value')
 

@@ -11,7 +11,8 @@ def default_device() -> str:
 
 
 def init_classifier(cfg: Config, checkpoint: Optional[str],
-                    device: str = 'cpu') -> torch.nn.Module:
+                    device: str = 'cpu',
+                    allow_partial: bool = False) -> torch.nn.Module:
     """Build ``cfg.model`` with mmpretrain's builder and load a checkpoint.
 
     Loading goes through MMEngine's ``load_checkpoint`` (and so through the
@@ -22,6 +23,9 @@ def init_classifier(cfg: Config, checkpoint: Optional[str],
         checkpoint (str, optional): ``.pth`` file; None keeps the random
             init (for tests only).
         device (str): ``'cpu'``, ``'cuda'``, ``'cuda:1'``...
+        allow_partial (bool): Accept a checkpoint that fits only in part
+            (otherwise a checkpoint of another model is one error line,
+            :mod:`sumix_ext.engine.checkpoint_match`).
 
     Returns:
         nn.Module: The classifier in eval mode on ``device``.
@@ -32,6 +36,21 @@ def init_classifier(cfg: Config, checkpoint: Optional[str],
     from mmpretrain.apis import get_model
     if checkpoint is not None and not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint not found: {checkpoint}')
+    if checkpoint is not None:
+        from mmengine.runner.checkpoint import _load_checkpoint
+
+        from ..engine.checkpoint_match import (CheckpointMismatchError,
+                                               check_checkpoint_fits)
+        from ..engine.runner.sumix_runner import checkpoint_problem
+        problem = checkpoint_problem(checkpoint)
+        if problem is not None:
+            raise CheckpointMismatchError(
+                f'not a checkpoint, or corrupt or truncated: {checkpoint} '
+                f'({problem}); give a complete .pth file saved by '
+                'tools/train.py')
+        check_checkpoint_fits(get_model(cfg, None, device='cpu'),
+                              _load_checkpoint(checkpoint, 'cpu'),
+                              checkpoint, allow_partial)
     model = get_model(cfg, checkpoint, device=device)
     model.eval()
     return model

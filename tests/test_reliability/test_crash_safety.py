@@ -143,9 +143,18 @@ def test_bad_last_checkpoint_falls_back_to_newest_complete(tmp_path):
         f.write('')
     assert find_resumable_checkpoint(work) == two
     with open(last, 'w') as f:
-        f.write(one)  # an intact target is used as MMEngine does
+        # killed after writing epoch_2.pth, before last_checkpoint moved on:
+        # the newest complete checkpoint wins, not the stale pointer
+        f.write(one)
+    assert find_resumable_checkpoint(work) == two
+    os.remove(two)
     assert find_resumable_checkpoint(work) == one
+    custom = _fake_ckpt(osp.join(work, 'best.pth'), 5.)
+    os.remove(one)
+    with open(last, 'w') as f:  # no numbered file: the pointer is used
+        f.write(custom)
+    assert find_resumable_checkpoint(work) == custom
+    os.remove(custom)
     os.remove(last)
-    for p in (one, two, three):
-        os.remove(p)
+    os.remove(three)
     assert find_resumable_checkpoint(work) is None

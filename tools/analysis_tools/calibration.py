@@ -94,7 +94,7 @@ def main(argv=None):
         progress = ProgressBar(len(loader) * len(args.checkpoints))
         results, rows = {}, {}
         for ckpt, label in zip(args.checkpoints, labels):
-            model = init_classifier(cfg, ckpt, device)
+            model = init_classifier(cfg, ckpt, device, args.partial_load)
             probs, target = predict(model, loader, progress)
             bins = reliability_bins(probs, target, args.bins)
             results[label] = bins

@@ -103,7 +103,7 @@ def main(argv=None):
         progress = ProgressBar(len(loader) * len(args.checkpoints))
         curves, n_images = {}, 0
         for ckpt, label in zip(args.checkpoints, labels):
-            model = init_classifier(cfg, ckpt, device)
+            model = init_classifier(cfg, ckpt, device, args.partial_load)
             curves[label], n_images = evaluate(model, loader, shares,
                                                args.mode, args.fill,
                                                args.seed, progress)

@@ -56,6 +56,8 @@ def parse_args(argv=None):
     parser.add_argument('--plot-batch-size', type=int, default=64)
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--unsafe-load', action='store_true')
+    parser.add_argument('--partial-load', action='store_true',
+                        help='accept checkpoints that fit only in part')
     parser.add_argument('--cfg-options', nargs='+',
                         action=cli.DictActionLazy)
     parser.add_argument('--out-dir', default='work_dirs/ratio_fidelity')
@@ -79,7 +81,8 @@ def main(argv=None) -> dict:
         cli.apply_unsafe_load(args)
         cfg = load_eval_config(args.config, args.cfg_options)
         loader = build_test_loader(cfg, args.num_images, 256, args.split)
-        models = [(lab, init_classifier(cfg, c, args.device)) for c, lab in
+        models = [(lab, init_classifier(cfg, c, args.device,
+                                        args.partial_load)) for c, lab in
                   zip(args.checkpoints,
                       checkpoint_labels(args.checkpoints, args.labels))]
         holder = models[0][1] if models else init_classifier(

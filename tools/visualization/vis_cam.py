@@ -119,7 +119,7 @@ def main(argv=None):
         columns, table = [], {}
         progress = ProgressBar(len(args.checkpoints))
         for ckpt, label in zip(args.checkpoints, labels):
-            model = init_classifier(cfg, ckpt, device)
+            model = init_classifier(cfg, ckpt, device, args.partial_load)
             data = model.data_preprocessor(batch, False)
             gt = torch.cat([s.gt_label for s in data['data_samples']])
             gt = gt.to(data['inputs'].device)

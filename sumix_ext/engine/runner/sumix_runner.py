@@ -11,6 +11,7 @@ from mmengine.fileio import LocalBackend, get_file_backend
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from ..checkpoint_match import CheckpointMismatchError, check_checkpoint_fits
 from ..cpu_malloc import applied as cpu_malloc_applied
 from ..cpu_malloc import keep_freed_memory
 
@@ -50,12 +51,16 @@ def checkpoint_problem(path: str) -> Optional[str]:
 
 
 def find_resumable_checkpoint(work_dir: str, logger=None) -> Optional[str]:
-    """The checkpoint ``--resume`` (auto) should continue from.
+    """The checkpoint ``--resume`` (auto) should continue from: the newest
+    complete one.
 
-    MMEngine reads ``work_dir/last_checkpoint``. If that file is missing,
-    empty or names a checkpoint that is missing or damaged (a crash in the
-    wrong millisecond), fall back to the newest complete ``epoch_N.pth`` /
-    ``iter_N.pth`` in ``work_dir``, with a warning.
+    MMEngine reads ``work_dir/last_checkpoint``. That file is updated after
+    the checkpoint is written, so a kill in between leaves it naming
+    ``epoch_N-1`` while ``epoch_N.pth`` is complete; it may also be missing,
+    empty or name a damaged file. So: the newest complete ``epoch_N.pth`` /
+    ``iter_N.pth`` in ``work_dir`` wins (a warning says when that is not the
+    file ``last_checkpoint`` names); ``last_checkpoint`` is used only when
+    no numbered checkpoint is found (e.g. a custom file name).
 
     Args:
         work_dir (str): The run's work directory.
@@ -70,12 +75,6 @@ def find_resumable_checkpoint(work_dir: str, logger=None) -> Optional[str]:
     if osp.isfile(last_file):
         with open(last_file) as f:
             named = f.read().strip() or None
-    if named is not None:
-        problem = checkpoint_problem(named)
-        if problem is None:
-            return named
-        warn(f'last_checkpoint names {named}, which is {problem}; looking '
-             'for the newest complete checkpoint instead')
     found = []
     for path in glob.glob(osp.join(work_dir, '*.pth')):
         match = _CKPT_RE.match(osp.basename(path))
@@ -84,10 +83,16 @@ def find_resumable_checkpoint(work_dir: str, logger=None) -> Optional[str]:
     for _, _, path in sorted(found, reverse=True):
         problem = checkpoint_problem(path)
         if problem is None:
-            if named is not None:
-                warn(f'resuming from {path}')
+            if named is not None and osp.abspath(named) != osp.abspath(path):
+                warn(f'last_checkpoint names {named}, but {path} is newer '
+                     'and complete; resuming from it')
             return path
         warn(f'skipping checkpoint {path}: {problem}')
+    if named is not None:
+        problem = checkpoint_problem(named)
+        if problem is None:
+            return named
+        warn(f'last_checkpoint names {named}, which is {problem}')
     return None
 
 
@@ -175,8 +180,8 @@ class SUMixRunner(Runner):
                     dataloader, dict):
                 raise
             ds = dict(dataloader.get('dataset') or {})
-            parts = [f'{k}={ds[k]!r}' for k in ('data_root', 'split',
-                                                 'ann_file', 'indices')
+            keys = ('data_root', 'split', 'ann_file', 'indices')
+            parts = [f'{k}={ds[k]!r}' for k in keys
                      if ds.get(k) not in (None, '')]
             raise ValueError(
                 f"dataset {ds.get('type', '?')}({', '.join(parts)}) is "
@@ -190,6 +195,64 @@ class SUMixRunner(Runner):
                 'so no training step would run; lower the batch_size or add '
                 'data')
         return loader
+
+    def _unwrapped_model(self):
+        from mmengine.model import is_model_wrapper
+        return self.model.module if is_model_wrapper(self.model) \
+            else self.model
+
+    def _checked(self, filename: str, allow_partial: bool) -> None:
+        """Stop with one line unless ``filename`` is a checkpoint that fits
+        the model (see :mod:`sumix_ext.engine.checkpoint_match`)."""
+        from mmengine.fileio import get_file_backend as backend_of
+        if not isinstance(backend_of(filename), LocalBackend):
+            return  # remote files: MMEngine's own checks
+        problem = checkpoint_problem(filename)
+        if problem == 'missing':
+            raise FileNotFoundError(f'checkpoint not found: {filename}')
+        if problem is not None:
+            raise CheckpointMismatchError(
+                f'not a checkpoint, or corrupt or truncated: {filename} '
+                f'({problem}); give a complete .pth file saved by '
+                'tools/train.py')
+        from mmengine.runner.checkpoint import _load_checkpoint
+        ckpt = _load_checkpoint(filename, map_location='cpu')
+        check_checkpoint_fits(self._unwrapped_model(), ckpt, filename,
+                              allow_partial)
+
+    def load_checkpoint(self, filename: str, map_location='cpu',
+                        strict: bool = False,
+                        revise_keys=[(r'^module.', '')]):
+        """:meth:`Runner.load_checkpoint` (``load_from``, ``tools/test.py``)
+        that refuses a checkpoint of another model unless the config sets
+        ``load_partial=True`` (``--partial-load``)."""
+        self._checked(filename, bool(self.cfg.get('load_partial', False)))
+        return super().load_checkpoint(filename, map_location=map_location,
+                                       strict=strict,
+                                       revise_keys=revise_keys)
+
+    def resume(self, filename: str, resume_optimizer: bool = True,
+               resume_param_scheduler: bool = True,
+               map_location='default') -> None:
+        """:meth:`Runner.resume` that first checks the file is a checkpoint
+        of this model (a checkpoint of another config is one line, not a
+        tensor-size error deep in the optimizer)."""
+        self._checked(filename, False)
+        return super().resume(filename, resume_optimizer,
+                              resume_param_scheduler, map_location)
+
+    def train(self):
+        """:meth:`Runner.train`, then a warning if any step was skipped for
+        a non-finite loss (``model.nonfinite_loss='skip'``)."""
+        model = super().train()
+        guard = getattr(self._unwrapped_model(), 'nonfinite_guard', None)
+        if guard is not None and guard.skips:
+            self.logger.warning(
+                f'{guard.skips} training step(s) were skipped because the '
+                "loss was NaN/Inf (model.nonfinite_loss='skip'); the "
+                'weights did not learn from them: check the loss curve and '
+                'consider a lower learning rate or gradient clipping')
+        return model
 
     def load_or_resume(self) -> None:
         """Resume from the newest complete checkpoint (auto resume), else

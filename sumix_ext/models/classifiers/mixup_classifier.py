@@ -44,6 +44,9 @@ class MixupClassifier(ImageClassifier):
             loss term; ``'skip'`` skips that optimizer step and logs the
             running count as ``nonfinite_skips``. See
             :mod:`sumix_ext.engine.nonfinite`.
+        nonfinite_max_skip_share (float): ``'skip'`` mode stops the run
+            anyway when more than this share of the last 100 steps was
+            skipped (a diverged run). Defaults to 0.1.
         **kwargs: Passed to ``ImageClassifier`` (``data_preprocessor``,
             ``init_cfg``, ``pretrained``, ``train_cfg``).
     """
@@ -55,6 +58,7 @@ class MixupClassifier(ImageClassifier):
                  mixer: Optional[dict] = None,
                  sumix: Optional[dict] = None,
                  nonfinite_loss: str = 'raise',
+                 nonfinite_max_skip_share: float = 0.1,
                  **kwargs):
         train_cfg = kwargs.get('train_cfg') or {}
         if mixer is not None and 'augments' in train_cfg:
@@ -63,7 +67,8 @@ class MixupClassifier(ImageClassifier):
                 'model.train_cfg.augments, not both; our mixers go in '
                 'model.mixer')
         super().__init__(backbone, neck=neck, head=head, **kwargs)
-        self.nonfinite_guard = NonFiniteGuard(nonfinite_loss)
+        self.nonfinite_guard = NonFiniteGuard(nonfinite_loss,
+                                              nonfinite_max_skip_share)
         self._skip_step = False
         self.mixer = build_mixer(mixer) if mixer is not None else None
         self.sumix = MODELS.build(sumix) if sumix is not None else None
