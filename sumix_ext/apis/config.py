@@ -52,6 +52,37 @@ def check_cfg_options(cfg: Config, options: dict) -> None:
                            f'the config{_suggest(part, node.keys())}')
 
 
+def _located_syntax_error(path: str):
+    """The first Python syntax error in ``path`` or its ``_base_`` files,
+    as a ``SyntaxError`` with its file and line (MMEngine's message loses
+    the line), or None."""
+    import ast
+    seen, todo = set(), [osp.abspath(path)]
+    while todo:
+        name = todo.pop()
+        if name in seen or not osp.isfile(name):
+            continue
+        seen.add(name)
+        with open(name, encoding='utf-8') as f:
+            text = f.read()
+        try:
+            tree = ast.parse(text, filename=name)
+        except SyntaxError as exc:
+            exc.filename = name
+            return exc
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(
+                    getattr(t, 'id', None) == '_base_' for t in node.targets):
+                try:
+                    bases = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+                bases = [bases] if isinstance(bases, str) else bases
+                todo += [osp.normpath(osp.join(osp.dirname(name), b))
+                         for b in bases if isinstance(b, str)]
+    return None
+
+
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     """Load ``path`` and merge checked ``--cfg-options`` into it.
 
@@ -70,7 +101,11 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
                 f for f in __import__('os').listdir(folder) if f.endswith('.py')
             ])
         raise FileNotFoundError(f'config file not found: {path}{hint}')
-    cfg = Config.fromfile(path)
+    try:
+        cfg = Config.fromfile(path)
+    except SyntaxError as exc:
+        raise _located_syntax_error(path) or exc
+
     if cfg_options:
         check_cfg_options(cfg, cfg_options)
         cfg.merge_from_dict(cfg_options)

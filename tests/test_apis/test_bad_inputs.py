@@ -148,6 +148,59 @@ def test_missing_split_file(capsys, tmp_path):
     assert 't10k-labels-idx1-ubyte' in line
 
 
+def test_empty_image_folder_is_one_line(capsys, tmp_path):
+    root = tmp_path / 'empty'
+    (root / 'cat').mkdir(parents=True)
+    line = _run_folder(capsys, tmp_path, str(root))
+    assert 'Found 0 files' in line and 'sub-folders' in line
+
+
+def test_read_only_work_dir_is_one_line(capsys, data, tmp_path,
+                                        monkeypatch):
+    """A read-only file system (EROFS; simulated, since root ignores
+    folder permissions)."""
+    import errno
+    ro = str(tmp_path / 'ro')
+    real = os.makedirs
+
+    def makedirs(name, *args, **kwargs):
+        if str(name).startswith(ro):
+            raise OSError(errno.EROFS, 'Read-only file system', str(name))
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(os, 'makedirs', makedirs)
+    argv = [DEMO] + tiny_fmnist_cfg_options(data, ro + '/w', epochs=1)
+    line = _error_line(capsys, argv)
+    assert f'cannot write {ro}/w' in line and 'writable --work-dir' in line
+
+
+def test_full_disk_is_one_line_and_keeps_the_last_checkpoint(
+        capsys, data, tmp_path, monkeypatch):
+    import errno
+
+    import mmengine.runner.runner as runner_module
+    work = str(tmp_path / 'w')
+    TRAIN.main([DEMO] + tiny_fmnist_cfg_options(data, work, epochs=1))
+    first = osp.join(work, 'epoch_1.pth')
+    with open(first, 'rb') as f:
+        before = f.read()
+    real_save = runner_module.save_checkpoint
+
+    def disk_full(checkpoint, filename, **kwargs):
+        real_save(checkpoint, filename, **kwargs)
+        with open(filename, 'r+b') as f:  # the write stops half-way
+            f.truncate(os.path.getsize(filename) // 2)
+        raise OSError(errno.ENOSPC, 'No space left on device', filename)
+
+    monkeypatch.setattr(runner_module, 'save_checkpoint', disk_full)
+    line = _error_line(capsys, [DEMO, '--resume'] + tiny_fmnist_cfg_options(
+        data, work, epochs=2))
+    assert 'no space left on the device' in line and 'epoch_2.pth' in line
+    with open(first, 'rb') as f:
+        assert f.read() == before
+    assert not osp.exists(osp.join(work, 'epoch_2.pth'))
+
+
 def test_empty_dataset(capsys, data, tmp_path):
     line = _train(capsys, data, tmp_path,
                   'train_dataloader.dataset.indices=0')
@@ -228,9 +281,54 @@ def test_unknown_cfg_options_key_suggests_nearest(capsys, data, tmp_path):
     assert "did you mean 'train_dataloader'?" in line2
     # a component kwarg that does not exist fails in its constructor
     assert "unexpected keyword argument 'num_clases'" in line
-    assert 'check the spelling' in line
+    assert 'check its spelling' in line and '_base_' in line
+    assert line.startswith('error: TypeError: ')
 
 
 def test_missing_config_file(capsys, tmp_path):
     line = _error_line(capsys, [str(tmp_path / 'nope.py')])
     assert 'config file not found' in line and 'nope.py' in line
+
+
+# ------------------------------------------------ config files, labels, size
+def test_syntax_error_in_a_base_file_names_file_and_line(capsys, tmp_path):
+    base = tmp_path / 'base.py'
+    base.write_text("model = dict(\n    type='MixupClassifier',\n    x=[1, 2\n")
+    leaf = tmp_path / 'leaf.py'
+    leaf.write_text("_base_ = ['./base.py']\nx = 1\n")
+    line = _error_line(capsys, [str(leaf)])
+    assert line.startswith('error: SyntaxError in ') and 'base.py' in line
+    assert 'line ' in line
+
+
+def test_labels_outside_num_classes_checked_up_front(capsys, tmp_path):
+    """An ann-file dataset (no class names) with a typo label 7 for a
+    2-class model: one line before training, not an IndexError in the
+    loss (or a device-side assert on a GPU)."""
+    root = _image_folder(str(tmp_path / 'imgs'))
+    with open(osp.join(root, 'ann.txt'), 'w') as f:
+        for i in range(4):
+            f.write(f'cat/{i}.jpg 0\n')
+        f.write('dog/0.jpg 7\ndog/1.jpg 1\ndog/2.jpg 1\ndog/3.jpg 1\n')
+    cfg = _folder_cfg(tmp_path, root)
+    line = _error_line(capsys, [cfg, '--work-dir', str(tmp_path / 'w'),
+                                '--cfg-options',
+                                'train_dataloader.dataset.ann_file=ann.txt'])
+    assert 'sample 4 has label 7, outside [0, 2)' in line
+    assert 'annotation file' in line
+
+
+def test_last_batch_of_one_is_found_at_start_up(capsys, data, tmp_path):
+    # 32 samples, batch 31, drop_last=False: the last batch holds 1 image
+    line = _train(capsys, data, tmp_path, 'train_dataloader.batch_size=31',
+                  'train_dataloader.drop_last=False')
+    assert 'last batch of every epoch holds one image' in line
+    assert 'drop_last=True' in line
+
+
+def test_saliencymix_on_tiny_images_names_the_minimum():
+    import torch
+
+    from sumix_ext.models.mixers import build_mixer
+    with pytest.raises(ValueError, match='at least 2x2'):
+        build_mixer(dict(type='BatchSaliencyMix'))(torch.zeros(2, 1, 1, 1))

@@ -29,8 +29,31 @@ def test_mmengine_build_prefix_is_dropped_and_typo_hinted(capsys):
     exc = TypeError('class `SUMixHead` in /x/sumix_head.py: ClsHead.__init__'
                     "() got an unexpected keyword argument 'num_clases'")
     line = _line(capsys, exc)
-    assert line.startswith('error: ClsHead.__init__() got an unexpected')
-    assert "check the spelling of 'num_clases'" in line
+    assert line.startswith(
+        'error: TypeError: ClsHead.__init__() got an unexpected')
+    assert "'num_clases' is not an argument there" in line
+    assert 'its _base_ files' in line
+
+
+def test_bare_key_error_keeps_its_type(capsys):
+    assert _line(capsys, KeyError('img')) == 'error: KeyError: img'
+
+
+def test_os_errors_name_the_file_and_the_fix(capsys):
+    import errno
+    full = OSError(errno.ENOSPC, 'No space left on device', '/w/epoch_3.pth')
+    line = _line(capsys, full)
+    assert '/w/epoch_3.pth' in line and 'free space' in line
+    denied = PermissionError(errno.EACCES, 'Permission denied', '/ro/w')
+    line = _line(capsys, denied)
+    assert 'cannot write /ro/w' in line and 'writable --work-dir' in line
+
+
+def test_empty_image_folder_is_one_line(capsys):
+    line = _line(capsys, RuntimeError(
+        'Found 0 files in subfolders of: /d/train. Supported extensions '
+        'are: .jpg,.png'))
+    assert 'Found 0 files' in line and 'sub-folders' in line
 
 
 def test_debug_env_shows_the_traceback(monkeypatch):

@@ -43,7 +43,12 @@ class SanityCheckHook(Hook):
     * **channels**: a sample after the pipeline and data preprocessor has
       ``C`` channels but the backbone's first convolution expects another
       number (e.g. grayscale Fashion-MNIST fed to a 3-channel ResNet);
-    * **mixing with batch size 1**: a mixer needs a partner in the batch.
+    * **mixing with batch size 1**: a mixer needs a partner in the batch,
+      also in the last batch of an epoch with ``drop_last=False`` (found
+      here, not at the end of the first epoch);
+    * **labels**: a label outside ``[0, num_classes)`` (an ann-file typo),
+      which would fail inside the loss or as a device-side assert on a
+      GPU.
 
     Reading one sample may draw random augmentations, so the global RNG
     states are saved and restored around the checks.
@@ -91,7 +96,19 @@ class SanityCheckHook(Hook):
                 f'{phase}_dataloader.batch_size={batch_size} with mixing '
                 f'({type(model.mixer).__name__}): there is no partner to mix '
                 'with; use batch_size >= 2 and drop_last=True')
+        if train and getattr(model, 'mixer', None) is not None \
+                and not dataloader.drop_last:
+            from mmengine.dist import get_world_size
+            per_rank = -(-n // get_world_size())  # DefaultSampler rounds up
+            if per_rank % batch_size == 1:
+                raise ValueError(
+                    f'{where} has {n} samples: with batch_size={batch_size} '
+                    'and drop_last=False the last batch of every epoch holds '
+                    'one image, which has no partner to mix with; set '
+                    f'{phase}_dataloader.drop_last=True or change the '
+                    'batch size')
         self._check_classes(model, dataset, where, phase)
+        self._check_labels(model, dataset, where)
         if self.check_channels:
             state = get_rng_state()
             try:
@@ -111,6 +128,30 @@ class SanityCheckHook(Hook):
                 f'model.head.num_classes={num_classes} but {where} has '
                 f'{len(classes)} classes; set model.head.num_classes='
                 f'{len(classes)} (and data_preprocessor.num_classes)')
+
+    @staticmethod
+    def _check_labels(model, dataset, where: str) -> None:
+        num_classes = getattr(getattr(model, 'head', None), 'num_classes',
+                              None)
+        get_labels = getattr(dataset, 'get_gt_labels', None)
+        if num_classes is None or get_labels is None:
+            return
+        try:
+            labels = torch.as_tensor(get_labels()).flatten()
+        except (TypeError, ValueError, KeyError, IndexError):
+            return  # multi-label or unusual datasets: not checked here
+        if labels.numel() == 0:
+            return
+        bad = labels[(labels < 0) | (labels >= int(num_classes))]
+        if bad.numel():
+            idx = int(((labels < 0) | (labels >= int(num_classes))).nonzero(
+            )[0])
+            raise ValueError(
+                f'{where}: sample {idx} has label {int(bad[0])}, outside '
+                f'[0, {num_classes}) for model.head.num_classes='
+                f'{num_classes} ({bad.numel()} such labels); fix the '
+                'annotation file or set model.head.num_classes (and '
+                'data_preprocessor.num_classes)')
 
     @staticmethod
     def _check_channels(model, dataloader, where: str, phase: str) -> None:

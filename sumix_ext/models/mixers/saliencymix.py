@@ -1,6 +1,5 @@
 """SaliencyMix (Uddin et al., ICLR 2021, "SaliencyMix: A Saliency Guided Data
 Augmentation Strategy for Better Regularization")."""
-
 import torch
 from mmpretrain.registry import BATCH_AUGMENTS
 
@@ -8,6 +7,9 @@ from .base import BaseMixer, MixOutput
 from .box import box_mask, clip_box, cut_size
 from .mask_ops import mix_hard
 from .saliency_map import saliency_peak
+
+#: smallest image side the spectral-residual filters accept
+MIN_SIZE = 2
 
 
 @BATCH_AUGMENTS.register_module()
@@ -38,6 +40,17 @@ class BatchSaliencyMix(BaseMixer):
                  avoid_self_pair: bool = False):
         super().__init__(alpha, avoid_self_pair)
         self.per_sample = bool(per_sample)
+
+    def check_inputs(self, inputs: torch.Tensor) -> None:
+        """Base checks plus the smallest image the saliency filters take."""
+        super().check_inputs(inputs)
+        h, w = inputs.shape[-2:]
+        if h < MIN_SIZE or w < MIN_SIZE:
+            raise ValueError(
+                f'BatchSaliencyMix: images of {h}x{w} pixels are too small '
+                'for the saliency map (its filters need at least '
+                f'{MIN_SIZE}x{MIN_SIZE}); resize the images or use '
+                'BatchCutMix')
 
     def mix(self, inputs: torch.Tensor, lam: float, index: torch.Tensor
             ) -> MixOutput:
