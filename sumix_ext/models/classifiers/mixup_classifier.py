@@ -72,6 +72,11 @@ class MixupClassifier(ImageClassifier):
         self._skip_step = False
         self.mixer = build_mixer(mixer) if mixer is not None else None
         self.sumix = MODELS.build(sumix) if sumix is not None else None
+        if self.sumix is None and hasattr(self.head, 'fc_unc'):
+            # the uncertainty branch only trains with SUMix: without it the
+            # branch gets no gradient, which DDP rejects as unused
+            # parameters; freeze it (its weights stay in the state dict)
+            self.head.fc_unc.requires_grad_(False)
         if self.sumix is not None:
             if self.mixer is None:
                 raise ValueError('MixupClassifier: SUMix corrects a mixing '
