@@ -211,6 +211,37 @@ def markdown_table(scores: Dict[str, dict], title: str = '') -> str:
     return '\n'.join(lines)
 
 
+def meets_targets(scores: Dict[str, dict], name: str,
+                  hard_ratio: float = 0.9) -> bool:
+    """The fidelity targets of a ratio form against the area ``lam``:
+    ``mae <= lam's``, ``corr >= lam's`` and ``mae_hard <= hard_ratio x
+    lam's``."""
+    lam, m = scores['lam'], scores[name]
+    return (m['mae'] <= lam['mae'] and m['corr'] >= lam['corr']
+            and m['mae_hard'] <= hard_ratio * lam['mae_hard'])
+
+
+def summary_table(scores: Dict[str, Dict[str, dict]],
+                  names: Sequence[str]) -> str:
+    """One row per (mixer | batch | checkpoint): ``mae / corr / mae_hard``
+    of ``lam`` and of each ratio form in ``names``, with a check mark where
+    the form meets :func:`meets_targets`."""
+    head = ['mixer, batch, checkpoint', 'area lam'] + list(names)
+    lines = ['| ' + ' | '.join(head) + ' |', '|:--' + '|--:' * (
+        len(head) - 1) + '|']
+    for key, sc in scores.items():
+        if not all(n in sc for n in names):
+            continue
+        cells = [key.replace(' | ', ', ')]
+        for name in ['lam'] + list(names):
+            m = sc[name]
+            ok = ' ✓' if name != 'lam' and meets_targets(sc, name) else ''
+            cells.append(f'{m["mae"]:.3f} / {m["corr"]:.2f} / '
+                         f'{m["mae_hard"]:.3f}{ok}')
+        lines.append('| ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
 def scatter_plot(panels: Dict[str, Dict[str, np.ndarray]],
                  names: Sequence[str], path: str) -> None:
     """A grid of scatter plots: rows = panels (e.g. mixer at a batch size),

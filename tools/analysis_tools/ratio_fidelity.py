@@ -110,6 +110,10 @@ def main(argv=None) -> dict:
                     if bs == args.plot_batch_size and model is not None:
                         panels[f'{mixer} b{bs} {label}'] = ratios
                 print(f'{mixer} batch {bs}: done', flush=True)
+        summary = rf.summary_table(scores, args.variants)
+        md.insert(0, '## Summary: mean |x - s| / corr / mean |x - s| where '
+                  '|lam - s| > 0.2 (✓: all three fidelity targets met)\n\n'
+                  + summary)
         cli.write_outputs(args.out_dir, 'ratio_fidelity', scores,
                           '\n\n'.join(md) + '\n')
         if panels:
