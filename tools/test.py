@@ -11,7 +11,8 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from sumix_ext.apis import build_runner_from_cfg, cli_errors, load_config  # noqa: E402,E501
+from sumix_ext.apis import (build_runner_from_cfg, cli_errors,  # noqa: E402
+                            close_distributed, load_config)
 
 
 def parse_args(argv=None):
@@ -92,6 +93,7 @@ def main(argv=None):
         cfg = merge_args(load_config(args.config, args.cfg_options), args)
         runner = build_runner_from_cfg(cfg)
         metrics = runner.test()
+        close_distributed()
         if args.out and args.out_item == 'metrics':
             import mmengine
             mmengine.dump(metrics, args.out)

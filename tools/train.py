@@ -13,7 +13,8 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from sumix_ext.apis import build_runner_from_cfg, cli_errors, load_config  # noqa: E402,E501
+from sumix_ext.apis import (build_runner_from_cfg, cli_errors,  # noqa: E402
+                            close_distributed, load_config)
 
 
 def parse_args(argv=None):
@@ -137,6 +138,7 @@ def main(argv=None):
         cfg = merge_args(cfg, args)
         runner = build_runner_from_cfg(cfg)
         runner.train()
+        close_distributed()
 
 
 if __name__ == '__main__':

@@ -2,8 +2,9 @@
 one-line error reporting."""
 from .config import check_cfg_options, load_config
 from .errors import cli_errors
-from .runner import build_runner_from_cfg
+from .runner import build_runner_from_cfg, close_distributed
 
 __all__ = [
-    'load_config', 'check_cfg_options', 'cli_errors', 'build_runner_from_cfg'
+    'load_config', 'check_cfg_options', 'cli_errors', 'build_runner_from_cfg',
+    'close_distributed'
 ]

@@ -24,3 +24,15 @@ def build_runner_from_cfg(cfg: Config) -> Runner:
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
     return Runner.from_cfg(cfg)
+
+
+def close_distributed() -> None:
+    """Destroy the process group after a distributed run.
+
+    Exiting with a live gloo process group can abort a rank at shutdown
+    ("terminate called without an active exception", exit -6) after the
+    work is done; torchrun then reports the whole job as failed.
+    """
+    import torch.distributed as dist
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()

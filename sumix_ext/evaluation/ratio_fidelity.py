@@ -304,12 +304,13 @@ def sumix_strength(config: str) -> dict:
 
 
 def strength_table(configs: Sequence[str]) -> str:
-    """Markdown table of :func:`sumix_strength` for SUMix configs."""
+    """Markdown table of :func:`sumix_strength` for the configs that train
+    with the official SUMix ratio."""
     lines = ['| config | batch per process N | classes K | N/sqrt(K) |',
              '|:--|--:|--:|--:|']
     for path in configs:
         row = sumix_strength(path)
-        if row['sumix']:
+        if row['sumix'] and row['ratio'] == 'official':
             lines.append(f'| `{row["config"]}` | {row["batch"]} | '
                          f'{row["classes"]} | {row["strength"]:.1f} |')
     return '\n'.join(lines)
