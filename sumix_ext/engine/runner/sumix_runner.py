@@ -96,6 +96,32 @@ def find_resumable_checkpoint(work_dir: str, logger=None) -> Optional[str]:
     return None
 
 
+#: hooks every run needs (exact resume, pre-flight checks); added when a
+#: config's own ``custom_hooks`` list (which replaces the base list) lacks
+#: them
+REQUIRED_HOOKS = ('RNGStateHook', 'SanityCheckHook')
+
+
+def with_required_hooks(hooks) -> list:
+    """``hooks`` plus any of :data:`REQUIRED_HOOKS` it lacks.
+
+    A child config's ``custom_hooks = [dict(type='EMAHook')]`` replaces the
+    base list, which silently dropped exact resume and the pre-flight
+    checks; they are put back here (a hook given with its own settings is
+    kept as given).
+
+    Args:
+        hooks (list | None): ``custom_hooks`` of the config.
+
+    Returns:
+        list: The hooks to register.
+    """
+    hooks = list(hooks or [])
+    names = {h.get('type') if isinstance(h, dict) else type(h).__name__
+             for h in hooks}
+    return hooks + [dict(type=n) for n in REQUIRED_HOOKS if n not in names]
+
+
 @RUNNERS.register_module()
 class SUMixRunner(Runner):
     """``Runner`` whose checkpoints are never half-written.
@@ -110,6 +136,9 @@ class SUMixRunner(Runner):
       checkpoint; leftover ``*.pth.tmp`` files are deleted, never loaded.
     * An empty dataset is reported by name (MMEngine fails inside numpy
       with "need at least one array to concatenate").
+    * ``RNGStateHook`` and ``SanityCheckHook`` are always registered, also
+      when a config's own ``custom_hooks`` list leaves them out
+      (:func:`with_required_hooks`).
 
     * ``env_cfg = dict(cpu_malloc_keep_freed=True)`` makes glibc keep
       freed CPU memory for the next step instead of returning it to the OS
@@ -122,6 +151,8 @@ class SUMixRunner(Runner):
 
     def __init__(self, *args, **kwargs):
         self._cpu_malloc = None
+        kwargs['custom_hooks'] = with_required_hooks(
+            kwargs.get('custom_hooks'))
         super().__init__(*args, **kwargs)
         if self._cpu_malloc is not None:
             self.logger.info(
