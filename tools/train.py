@@ -110,6 +110,13 @@ def merge_args(cfg, args):
         cfg.resume = True
         cfg.load_from = args.resume
     if args.auto_scale_lr:
+        if not isinstance(cfg.get('auto_scale_lr'), dict) or \
+                'base_batch_size' not in cfg.auto_scale_lr:
+            raise KeyError(
+                '--auto-scale-lr needs auto_scale_lr.base_batch_size (the '
+                'total batch size the learning rate was tuned for) in the '
+                'config; add auto_scale_lr = dict(base_batch_size=...) or '
+                '--cfg-options auto_scale_lr.base_batch_size=N')
         cfg.auto_scale_lr.enable = True
 
     def set_default_dataloader_cfg(cfg, field):

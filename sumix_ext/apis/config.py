@@ -12,13 +12,40 @@ def _suggest(key: str, choices) -> str:
     return f"; did you mean '{close[0]}'?" if close else ''
 
 
-def check_cfg_options(cfg: Config, options: dict) -> None:
-    """Reject ``--cfg-options`` keys that do not exist in ``cfg``.
+#: top-level keys MMEngine's Runner (``Runner.from_cfg``) and our tools
+#: understand even when a config does not set them
+RUNNER_KEYS = frozenset((
+    'model', 'work_dir', 'train_dataloader', 'val_dataloader',
+    'test_dataloader', 'train_cfg', 'val_cfg', 'test_cfg', 'auto_scale_lr',
+    'optim_wrapper', 'param_scheduler', 'val_evaluator', 'test_evaluator',
+    'default_hooks', 'custom_hooks', 'data_preprocessor', 'load_from',
+    'resume', 'launcher', 'env_cfg', 'log_processor', 'log_level',
+    'visualizer', 'default_scope', 'randomness', 'experiment_name',
+    'compile', 'model_wrapper_cfg', 'runner_type', 'custom_imports',
+    'unsafe_load', 'load_partial'))
+#: keys an ``optim_wrapper`` dict takes (MMEngine's OptimWrapper and
+#: AmpOptimWrapper arguments plus the constructor's)
+OPTIM_WRAPPER_KEYS = frozenset((
+    'type', 'optimizer', 'accumulative_counts', 'clip_grad', 'dtype',
+    'loss_scale', 'paramwise_cfg', 'constructor', 'use_fsdp'))
+#: dicts whose keys are free-form settings of MMEngine
+FREE_FORM = frozenset(('env_cfg', 'randomness', 'auto_scale_lr',
+                       'model_wrapper_cfg', 'log_processor', 'train_cfg',
+                       'val_cfg', 'test_cfg', 'compile', 'custom_imports'))
 
-    Every part of a dotted key before the last must exist. The last part
-    must exist too, unless its parent is a component config (a dict with a
-    ``type``), where a new keyword argument is allowed (the component's
-    constructor checks it).
+
+def check_cfg_options(cfg: Config, options: dict) -> None:
+    """Reject ``--cfg-options`` keys that do not exist in ``cfg`` (typos),
+    but accept every key MMEngine understands.
+
+    Every part of a dotted key before the last must exist, except where
+    MMEngine defines the key: a top-level Runner key (:data:`RUNNER_KEYS`:
+    ``compile=True``, ``model_wrapper_cfg=...``, ``auto_scale_lr.enable``),
+    an ``optim_wrapper`` argument (:data:`OPTIM_WRAPPER_KEYS`:
+    ``accumulative_counts``, ``clip_grad.max_norm``), anything below a
+    free-form settings dict (:data:`FREE_FORM`), or a new keyword argument
+    of a component config (a dict with a ``type``). A list index may be
+    the next free one (``visualizer.vis_backends.1=...`` appends).
 
     Args:
         cfg (Config): The loaded config.
@@ -37,6 +64,8 @@ def check_cfg_options(cfg: Config, options: dict) -> None:
                 if part.isdigit() and int(part) < len(node):
                     node = node[int(part)]
                     continue
+                if part.isdigit() and int(part) == len(node):
+                    break  # appends (see merge_options)
                 raise KeyError(f'--cfg-options: {path} does not exist ('
                                f'{".".join(parts[:depth])} is a list of '
                                f'{len(node)} items)')
@@ -44,12 +73,42 @@ def check_cfg_options(cfg: Config, options: dict) -> None:
                 raise KeyError(f'--cfg-options: {path} does not exist '
                                f'({".".join(parts[:depth])} is not a dict)')
             if part in node:
+                if depth == 0 and part in FREE_FORM:
+                    break
                 node = node[part]
                 continue
+            if depth == 0 and part in RUNNER_KEYS:
+                break  # an MMEngine setting the config leaves at default
+            if depth == 1 and parts[0] == 'optim_wrapper' and \
+                    part in OPTIM_WRAPPER_KEYS:
+                break
             if last and 'type' in node:
                 break  # new kwarg of a component; its constructor checks it
+            known = set(node.keys()) | (set(RUNNER_KEYS) if depth == 0 else
+                                        set(OPTIM_WRAPPER_KEYS) if depth == 1
+                                        and parts[0] == 'optim_wrapper'
+                                        else set())
             raise KeyError(f"--cfg-options: key '{path}' does not exist in "
-                           f'the config{_suggest(part, node.keys())}')
+                           f'the config{_suggest(part, known)}')
+
+
+def merge_options(cfg: Config, options: dict) -> None:
+    """``cfg.merge_from_dict(options)``, where a list index equal to the
+    list's length appends an item (MMEngine only replaces items)."""
+    for dotted in sorted(options, key=lambda k: k.count('.')):
+        parts = dotted.split('.')
+        node = cfg._cfg_dict
+        for depth, part in enumerate(parts[:-1]):
+            nxt = parts[depth + 1]
+            child = node[int(part)] if isinstance(node, list) else \
+                node.get(part) if isinstance(node, dict) else None
+            if isinstance(child, list) and nxt.isdigit() and \
+                    int(nxt) == len(child):
+                child.append({} if depth + 2 < len(parts) else None)
+            node = child
+            if node is None:
+                break
+    cfg.merge_from_dict(options)
 
 
 def _located_syntax_error(path: str):
@@ -108,5 +167,5 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
 
     if cfg_options:
         check_cfg_options(cfg, cfg_options)
-        cfg.merge_from_dict(cfg_options)
+        merge_options(cfg, cfg_options)
     return cfg
