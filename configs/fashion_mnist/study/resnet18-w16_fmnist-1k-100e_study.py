@@ -1,10 +1,11 @@
 # Fair regime of the SUMix study (docs/study.md,
-# tools/analysis_tools/sumix_study.py), from the measured pilot: ResNet-18 (CIFAR stem) at width 16, the first 1000
-# Fashion-MNIST training images, 100 epochs at batch 64 (15 iterations/epoch),
-# SGD 0.1 + cosine. Validation on 5000 images held out of the training set
-# (train[55000:60000]) at epochs 80, 85, 90, 95, 100 (all choices are made on
-# it); the 10k test set is evaluated once, on the final checkpoint, by the
-# study tool (tools/test.py). About 5 min per run on one CPU thread.
+# tools/analysis_tools/sumix_study.py), from the measured pilot: ResNet-18
+# (CIFAR stem) at width 16, the first 1000 Fashion-MNIST training images,
+# 100 epochs at batch 64 (15 iterations/epoch), SGD 0.1 + cosine.
+# Validation on 5000 images held out of the training set (train[55000:60000])
+# at epochs 80, 85, 90, 95, 100 (all choices are made on it); the 10k test
+# set is evaluated once, on the final checkpoint, by the study tool
+# (tools/test.py). About 6-8 min per run on one CPU thread.
 # Run by hand this file is CutMix + official SUMix (fast clean pass); the
 # study sets mixer / SUMix / seed with --cfg-options (model.sumix=None:
 # CutMix).

@@ -2,7 +2,8 @@
 # short study"; run with tools/analysis_tools/fmnist_study.py as of commit
 # 453e91b). One fixed schedule for every {mixer} x {baseline, SUMix batch,
 # SUMix sample} x seed run, sized for ~100 s per run on 2 CPU cores:
-# ResNet-18 (CIFAR stem) at 1/8 width (8 base channels), 28 px grey input, a fixed 4k training subset
+# ResNet-18 (CIFAR stem) at 1/8 width (8 base channels), 28 px grey input,
+# a fixed 4k training subset
 # (the first 4000 images), 4 epochs at batch 64, SGD + cosine, validation on
 # the full 10k test set at epochs 3 and 4 only.
 # The study script sets the mixer, SUMix on/off, lam_reduction and the seed
