@@ -11,10 +11,11 @@ PYTEST_ARGS ?=
 
 setup: $(STAMP)
 
-$(STAMP): requirements.txt requirements-test.txt setup.py
+$(STAMP): requirements.txt requirements-test.txt requirements-lock.txt setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -r requirements.txt -r requirements-test.txt
+	$(PY) -m pip install -r requirements.txt -r requirements-test.txt \
+	  -c requirements-lock.txt
 	$(PY) -m pip install --no-deps -e .
 	touch $(STAMP)
 
