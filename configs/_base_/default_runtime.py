@@ -24,9 +24,6 @@ env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
     dist_cfg=dict(backend='nccl'),  # switched to gloo on CPU-only machines
-    # True: glibc keeps freed CPU memory for the next step instead of
-    # page-faulting it back (sumix_ext/engine/cpu_malloc.py)
-    cpu_malloc_keep_freed=False,
 )
 
 vis_backends = [dict(type='LocalVisBackend')]

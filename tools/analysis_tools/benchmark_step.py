@@ -108,11 +108,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--clock', default='wall', choices=list(CLOCKS),
         help="'process': CPU time of this process instead of wall time "
         '(CPU only; robust to other jobs on a shared machine)')
-    parser.add_argument(
-        '--keep-freed-memory', action='store_true',
-        help='glibc keeps freed memory for the next step instead of '
-        'returning it to the OS (sumix_ext.engine.cpu_malloc; the config '
-        'switch env_cfg.cpu_malloc_keep_freed=True)')
     parser.add_argument('--out', help='write all numbers to this JSON file')
     parser.add_argument('--memory-child', help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -490,9 +485,7 @@ def summarise(args, times, memory, loss_s, mixers) -> dict:
                       batch_size=args.batch_size, img_size=args.img_size,
                       num_classes=args.num_classes, width=args.width,
                       repeats=args.repeats, warmup=args.warmup,
-                      clock=getattr(args, 'clock', 'wall'),
-                      malloc='keep_freed' if getattr(
-                          args, 'keep_freed_memory', False) else 'default'),
+                      clock=getattr(args, 'clock', 'wall')),
         variants={
             v: dict(name=VARIANTS[v], median_ms=1e3 * medians[v],
                     times_ms=[1e3 * t for t in times[v]],
@@ -511,8 +504,7 @@ def markdown(res: dict) -> str:
         f"3x{s['img_size']}x{s['img_size']}, {s['num_classes']} classes, "
         f"{s['dtype']} on {s['device']}; median of {s['repeats']} "
         f"round-robin steps after {s['warmup']} warm-up "
-        f"({s.get('clock', 'wall')} clock, {s.get('malloc', 'default')} "
-        f"malloc); {m['cpu']}, "
+        f"({s.get('clock', 'wall')} clock); {m['cpu']}, "
         f"{m['cpu_count']} cores, torch {m['torch']} with {m['threads']} "
         f"thread(s){', ' + m['gpu'] if 'gpu' in m else ''}; "
         f"{res['date']}.",
@@ -563,11 +555,6 @@ def main(argv=None) -> dict:
         torch.set_num_threads(args.threads)
     global _clock
     _clock = CLOCKS[args.clock]
-    if args.keep_freed_memory:
-        from sumix_ext.engine.cpu_malloc import keep_freed_memory
-        if not keep_freed_memory():
-            raise SystemExit('--keep-freed-memory: not glibc here, '
-                             'run without it')
     if args.memory_child:
         print(json.dumps(memory_child(args)))
         return {}

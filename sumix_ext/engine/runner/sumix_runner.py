@@ -3,7 +3,6 @@ import glob
 import os
 import os.path as osp
 import re
-import warnings
 from typing import Optional
 
 from mmengine.dist import master_only
@@ -12,8 +11,6 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from ..checkpoint_match import CheckpointMismatchError, check_checkpoint_fits
-from ..cpu_malloc import applied as cpu_malloc_applied
-from ..cpu_malloc import keep_freed_memory
 
 TMP_SUFFIX = '.tmp'
 _CKPT_RE = re.compile(r'^(epoch|iter)_(\d+)\.pth$')
@@ -140,39 +137,14 @@ class SUMixRunner(Runner):
       when a config's own ``custom_hooks`` list leaves them out
       (:func:`with_required_hooks`).
 
-    * ``env_cfg = dict(cpu_malloc_keep_freed=True)`` makes glibc keep
-      freed CPU memory for the next step instead of returning it to the OS
-      and page-faulting it back (:mod:`sumix_ext.engine.cpu_malloc`; the
-      measured effect is in ``docs/benchmarks.md``).
-
     Select it with ``runner_type = 'SUMixRunner'`` (set in
     ``configs/_base_/default_runtime.py``).
     """
 
     def __init__(self, *args, **kwargs):
-        self._cpu_malloc = None
         kwargs['custom_hooks'] = with_required_hooks(
             kwargs.get('custom_hooks'))
         super().__init__(*args, **kwargs)
-        if self._cpu_malloc is not None:
-            self.logger.info(
-                'env_cfg.cpu_malloc_keep_freed: glibc keeps freed memory '
-                f'for reuse ({self._cpu_malloc})')
-
-    def setup_env(self, env_cfg: dict) -> None:
-        """:meth:`Runner.setup_env` plus ``cpu_malloc_keep_freed``."""
-        keep = (env_cfg or {}).get('cpu_malloc_keep_freed', False)
-        if not isinstance(keep, bool):
-            raise ValueError(
-                'env_cfg.cpu_malloc_keep_freed must be True or False, got '
-                f'{keep!r}')
-        if keep:
-            if keep_freed_memory():
-                self._cpu_malloc = cpu_malloc_applied()
-            else:
-                warnings.warn('env_cfg.cpu_malloc_keep_freed=True has no '
-                              'effect here: the C library is not glibc')
-        super().setup_env(env_cfg)
 
     @master_only
     def save_checkpoint(self, out_dir: str, filename: str,
