@@ -7,7 +7,7 @@ DEMO ?= configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py
 FMNIST := /usr/share/datasets/fashion-mnist
 PYTEST_ARGS ?=
 
-.PHONY: setup data train train-baseline test clean
+.PHONY: setup data train train-baseline test gpu-check clean
 
 setup: $(STAMP)
 
@@ -41,6 +41,11 @@ train-baseline: setup data
 
 test: setup
 	$(PY) -m pytest tests -q $(PYTEST_ARGS)
+
+# The prepared GPU check (one GPU, < 8 min): CUDA tests, the demo with --amp,
+# GPU step benchmarks; output in work_dirs/gpu_check (docs/benchmarks.md).
+gpu-check: setup
+	PY=$(PY) bash tools/gpu_check.sh
 
 clean:
 	rm -rf $(VENV) *.egg-info

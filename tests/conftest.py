@@ -95,3 +95,22 @@ def build_tiny_classifier(sumix: bool = True, mixer=None, num_classes=10,
         mixer=mixer or dict(type='BatchCutMix', alpha=1.0),
         sumix=dict(type='SUMixLoss', gamma=0.5) if sumix else None)
     return MODELS.build(cfg)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        'markers', 'slow: minutes on a CPU; run with SUMIX_SLOW_TESTS=1')
+    config.addinivalue_line(
+        'markers', 'cuda: needs a CUDA GPU (make gpu-check); skipped '
+        'without one')
+
+
+def pytest_collection_modifyitems(config, items):
+    import torch
+    run_slow = os.environ.get('SUMIX_SLOW_TESTS', '0') not in ('', '0')
+    for item in items:
+        if 'slow' in item.keywords and not run_slow:
+            item.add_marker(pytest.mark.skip(
+                reason='slow test: set SUMIX_SLOW_TESTS=1 to run it'))
+        if 'cuda' in item.keywords and not torch.cuda.is_available():
+            item.add_marker(pytest.mark.skip(reason='no CUDA GPU here'))

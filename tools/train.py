@@ -57,6 +57,11 @@ def parse_args(argv=None):
         help='allow full unpickling of a load_from/resume checkpoint that '
         'weights_only loading refuses (only for files you trust)')
     parser.add_argument(
+        '--amp-dtype',
+        choices=['float16', 'bfloat16'],
+        help='with --amp: the autocast dtype (GPU default float16 with loss '
+        'scaling; bfloat16 needs no scaling; CPU supports bfloat16 only)')
+    parser.add_argument(
         '--partial-load',
         action='store_true',
         help='load_from a checkpoint that fits the model only in part '
@@ -99,6 +104,10 @@ def merge_args(cfg, args):
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    if args.amp_dtype and not args.amp:
+        raise ValueError('--amp-dtype needs --amp')
+    if args.amp and args.amp_dtype:
+        cfg.optim_wrapper.dtype = args.amp_dtype
     if args.amp:
         cfg.optim_wrapper.setdefault('type', 'OptimWrapper')
         cfg.optim_wrapper.type = 'AmpAnyDeviceOptimWrapper'

@@ -83,9 +83,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         description='Median training-step time of stock mmpretrain, plain '
         'CutMix, CutMix + SUMix and CutMix + fast SUMix')
     parser.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
-    parser.add_argument('--dtype', default='fp32', choices=['fp32', 'bf16'],
+    parser.add_argument('--dtype', default='fp32',
+                        choices=['fp32', 'bf16', 'fp16'],
                         help='bf16: autocast (CPU: CPUBf16OptimWrapper, '
-                        "CUDA: AmpOptimWrapper(dtype='bfloat16'))")
+                        "CUDA: AmpOptimWrapper(dtype='bfloat16')); fp16: "
+                        'CUDA AMP with loss scaling (GPU only)')
+    parser.add_argument('--arch', default='resnet18-cifar',
+                        choices=['resnet18-cifar', 'resnet50'],
+                        help='resnet50: ImageNet ResNet-50 (use --img-size '
+                        '224 --batch-size 64 --num-classes 1000)')
     parser.add_argument('--batch-size', type=int, default=100)
     parser.add_argument('--num-classes', type=int, default=100)
     parser.add_argument('--img-size', type=int, default=32)
@@ -113,6 +119,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.device == 'cuda' and not torch.cuda.is_available():
         parser.error('--device cuda: no CUDA device here; use --device cpu')
+    if args.dtype == 'fp16' and args.device != 'cuda':
+        parser.error('--dtype fp16 is GPU AMP; on a CPU use --dtype bf16')
     for name in ('batch_size', 'num_classes', 'img_size', 'width',
                  'repeats'):
         if getattr(args, name) < 1:
@@ -126,11 +134,21 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 # ----------------------------------------------------------------- models
+def backbone_cfg(args):
+    """``(backbone config, feature channels)`` of ``--arch``:
+    ``resnet18-cifar`` (CIFAR stem, ``--width`` channels) or ``resnet50``
+    (mmpretrain's ImageNet ResNet-50, 2048 features)."""
+    if getattr(args, 'arch', 'resnet18-cifar') == 'resnet50':
+        return dict(type='ResNet', depth=50, in_channels=3,
+                    out_indices=(3, )), 2048
+    w = args.width
+    return dict(type='ResNet_CIFAR', depth=18, in_channels=3,
+                stem_channels=w, base_channels=w, out_indices=(3, )), 8 * w
+
+
 def model_cfg(variant: str, args) -> dict:
     """Registry config of one variant."""
-    w = args.width
-    backbone = dict(type='ResNet_CIFAR', depth=18, in_channels=3,
-                    stem_channels=w, base_channels=w, out_indices=(3, ))
+    backbone, feat = backbone_cfg(args)
     preproc = dict(type='ClsDataPreprocessor', num_classes=args.num_classes,
                    mean=[125.3, 123.0, 113.9], std=[63.0, 62.1, 66.7],
                    to_rgb=False)
@@ -139,7 +157,7 @@ def model_cfg(variant: str, args) -> dict:
             type='ImageClassifier', backbone=backbone,
             neck=dict(type='GlobalAveragePooling'),
             head=dict(type='LinearClsHead', num_classes=args.num_classes,
-                      in_channels=8 * w,
+                      in_channels=feat,
                       loss=dict(type='CrossEntropyLoss', loss_weight=1.0,
                                 use_soft=True)),
             data_preprocessor=preproc,
@@ -152,7 +170,7 @@ def model_cfg(variant: str, args) -> dict:
         type='MixupClassifier', backbone=backbone,
         neck=dict(type='GlobalAveragePooling'),
         head=dict(type='SUMixHead', num_classes=args.num_classes,
-                  in_channels=8 * w,
+                  in_channels=feat,
                   loss=dict(type='CrossEntropyLoss', loss_weight=1.0)),
         data_preprocessor=preproc,
         mixer=dict(type='BatchCutMix', alpha=0.2),
@@ -162,7 +180,7 @@ def model_cfg(variant: str, args) -> dict:
 class BareStep(torch.nn.Module):
     """Reference (p1)/(p2): a training step in plain PyTorch.
 
-    The same ResNet-18 CIFAR backbone, average pooling and a linear layer;
+    The same backbone (``--arch``), average pooling and a linear layer;
     uint8 -> float normalisation, a CutMix box (``lam`` from Beta(0.2, 0.2),
     area-corrected; the box helpers of ``BatchCutMix``, plain torch), mixup
     CE ``lam CE(z, y) + (1 - lam) CE(z, y[perm])``, one backward and an SGD
@@ -175,7 +193,8 @@ class BareStep(torch.nn.Module):
         num_classes (int): Classes ``K``.
         in_channels (int): Feature width at the pooling.
         passes (int): 1 (mixed) or 2 (mixed + clean).
-        dtype (str): ``'fp32'`` or ``'bf16'`` (autocast).
+        dtype (str): ``'fp32'``, ``'bf16'`` or ``'fp16'`` (autocast; the
+            fp16 reference has no loss scaling, it only times the step).
     """
 
     def __init__(self, backbone: dict, num_classes: int, in_channels: int,
@@ -211,8 +230,9 @@ class BareStep(torch.nn.Module):
         mixed[:, :, y0:y1, x0:x1] = x[perm, :, y0:y1, x0:x1]
         lam = 1 - (y1 - y0) * (x1 - x0) / (h * w)
         ce = torch.nn.functional.cross_entropy
-        with torch.autocast(dev.type, dtype=torch.bfloat16,
-                            enabled=self.dtype == 'bf16'):
+        cast = torch.float16 if self.dtype == 'fp16' else torch.bfloat16
+        with torch.autocast(dev.type, dtype=cast,
+                            enabled=self.dtype != 'fp32'):
             z = self._logits(mixed)
             loss = lam * ce(z, y) + (1 - lam) * ce(z, y[perm])
             if self.passes == 2:
@@ -233,11 +253,9 @@ def build_variant(variant: str, args):
 
     torch.manual_seed(0)
     if variant in ('p1', 'p2'):
-        w = args.width
+        backbone, feat = backbone_cfg(args)
         model = BareStep(
-            dict(type='ResNet_CIFAR', depth=18, in_channels=3,
-                 stem_channels=w, base_channels=w, out_indices=(3, )),
-            args.num_classes, 8 * w, passes=int(variant[1]),
+            backbone, args.num_classes, feat, passes=int(variant[1]),
             dtype=args.dtype).to(args.device).train()
         return model, torch.optim.SGD(model.parameters(), lr=0.1,
                                       momentum=0.9, weight_decay=5e-4)
@@ -252,7 +270,8 @@ def build_variant(variant: str, args):
     else:
         wrapper = OPTIM_WRAPPERS.build(
             dict(type='AmpOptimWrapper', optimizer=optimizer,
-                 dtype='bfloat16', loss_scale='dynamic'))
+                 dtype='bfloat16' if args.dtype == 'bf16' else 'float16',
+                 loss_scale='dynamic'))
     return model, wrapper
 
 
@@ -482,6 +501,7 @@ def summarise(args, times, memory, loss_s, mixers) -> dict:
             '%Y-%m-%d %H:%M UTC'),
         machine=machine_info(args),
         settings=dict(device=args.device, dtype=args.dtype,
+                      arch=getattr(args, 'arch', 'resnet18-cifar'),
                       batch_size=args.batch_size, img_size=args.img_size,
                       num_classes=args.num_classes, width=args.width,
                       repeats=args.repeats, warmup=args.warmup,
@@ -499,8 +519,11 @@ def summarise(args, times, memory, loss_s, mixers) -> dict:
 
 def markdown(res: dict) -> str:
     s, m = res['settings'], res['machine']
+    arch = (f"ResNet-50, batch {s['batch_size']}, "
+            if s.get('arch') == 'resnet50' else
+            f"ResNet-18 CIFAR (width {s['width']}), batch {s['batch_size']}, ")
     lines = [
-        f"ResNet-18 CIFAR (width {s['width']}), batch {s['batch_size']}, "
+        arch +
         f"3x{s['img_size']}x{s['img_size']}, {s['num_classes']} classes, "
         f"{s['dtype']} on {s['device']}; median of {s['repeats']} "
         f"round-robin steps after {s['warmup']} warm-up "
