@@ -1,11 +1,12 @@
 """Tiny datasets written in each benchmark's real on-disk layout."""
 import os
 import os.path as osp
-import pickle
 from typing import Dict
 
 import numpy as np
 from PIL import Image
+
+from sumix_ext.datasets.synthetic import write_cifar100, write_imagenet
 
 
 def _jpeg(path: str, size: int = 16, value: int = 0) -> None:
@@ -16,23 +17,7 @@ def _jpeg(path: str, size: int = 16, value: int = 0) -> None:
 
 def make_cifar100(root: str, n_train: int = 20, n_test: int = 10) -> str:
     """``<root>/cifar-100-python/{train,test,meta}`` python pickles."""
-    folder = osp.join(root, 'cifar-100-python')
-    os.makedirs(folder, exist_ok=True)
-    rng = np.random.default_rng(0)
-    for name, n in (('train', n_train), ('test', n_test)):
-        fine = [int(i) for i in np.arange(n) * 7 % 100]
-        entry = {
-            'filenames': [f'img_{i}.png' for i in range(n)],
-            'fine_labels': fine,
-            'coarse_labels': [f // 5 for f in fine],
-            'data': rng.integers(0, 256, (n, 3072), dtype=np.uint8),
-        }
-        with open(osp.join(folder, name), 'wb') as f:
-            pickle.dump(entry, f)
-    with open(osp.join(folder, 'meta'), 'wb') as f:
-        pickle.dump({'fine_label_names': [f'c{i}' for i in range(100)],
-                     'coarse_label_names': [f'g{i}' for i in range(20)]}, f)
-    return root
+    return write_cifar100(root, n_train, n_test)
 
 
 def make_tiny_imagenet(root: str, n_classes: int = 3, per_class: int = 2,
@@ -63,18 +48,7 @@ def make_tiny_imagenet(root: str, n_classes: int = 3, per_class: int = 2,
 
 def make_imagenet(root: str, n_train: int = 6, n_val: int = 3) -> str:
     """``{train,val}/`` image folders + ``meta/{train,val}.txt``."""
-    os.makedirs(osp.join(root, 'meta'), exist_ok=True)
-    for split, n in (('train', n_train), ('val', n_val)):
-        lines = []
-        for i in range(n):
-            label = (i * 333) % 1000
-            rel = (f'n{label:08d}/img_{i}.JPEG'
-                   if split == 'train' else f'ILSVRC2012_val_{i:08d}.JPEG')
-            _jpeg(osp.join(root, split, rel), 16, i)
-            lines.append(f'{rel} {label}')
-        with open(osp.join(root, 'meta', f'{split}.txt'), 'w') as f:
-            f.write('\n'.join(lines) + '\n')
-    return root
+    return write_imagenet(root, n_train, n_val)
 
 
 def make_cub(root: str, n: int = 6) -> str:
