@@ -65,3 +65,13 @@ def test_auto_scale_lr_without_base_batch_size_is_one_line(capsys, data,
                        tiny_fmnist_cfg_options(data, str(tmp_path / 'w'),
                                                epochs=1))
     assert 'auto_scale_lr.base_batch_size' in line
+
+
+def test_amp_dtype_flags(capsys, data, tmp_path):
+    opts = tiny_fmnist_cfg_options(data, str(tmp_path / 'w'), epochs=1)
+    line = _error_line(capsys, [DEMO, '--amp-dtype', 'bfloat16'] + opts)
+    assert '--amp-dtype needs --amp' in line
+    # CPU mixed precision is bfloat16 only
+    line = _error_line(capsys, [DEMO, '--amp', '--amp-dtype', 'float16'] +
+                       opts)
+    assert 'bfloat16 only' in line
