@@ -3,6 +3,7 @@ from contextlib import nullcontext
 from typing import Any, Dict, List, Optional, Sequence
 
 import torch
+import torch.nn.functional as F
 from mmengine.optim import OptimWrapper
 from mmpretrain.models.classifiers import ImageClassifier
 from mmpretrain.registry import MODELS
@@ -11,7 +12,7 @@ from mmpretrain.structures import DataSample
 from ...engine.nonfinite import NonFiniteGuard
 from ..losses import mixup_cross_entropy
 from ..losses.sumix_ratios import cam_share, saliency_share
-from ..mixers import MixOutput, as_lam_tensor, build_mixer
+from ..mixers import MixOutput, as_lam_tensor, build_mixer, mix_scores
 
 
 @MODELS.register_module()
@@ -22,7 +23,10 @@ class MixupClassifier(ImageClassifier):
 
     * ``mixer=None``: plain ``ImageClassifier`` training (the head's loss).
     * ``mixer`` set, ``sumix=None``: ``x_mix, index, lam = mixer(x)`` and the
-      mixup cross-entropy ``lam*CE(z_m, y_a) + (1-lam)*CE(z_m, y_b)``.
+      mixup cross-entropy ``lam*CE(z_m, y_a) + (1-lam)*CE(z_m, y_b)``; with
+      another ``head.loss`` (e.g. ``LabelSmoothLoss`` from an mmpretrain
+      recipe) that loss on the mixed soft targets ``lam*onehot(y_a) +
+      (1-lam)*onehot(y_b)``, as mmpretrain does for its batch augments.
     * ``mixer`` and ``sumix`` set: the clean batch ``x`` also goes through
       backbone/neck/head (train mode, with gradients) and the loss is
       :class:`~sumix_ext.models.losses.SUMixLoss`. The head must provide
@@ -99,11 +103,33 @@ class MixupClassifier(ImageClassifier):
                     ' needs a mask-based mixer (BatchCutMix, BatchFMix, '
                     "...); BatchMixup has no mask: use ratio='retention' "
                     'with it')
+            if not self._head_loss_is_plain_ce():
+                raise ValueError(
+                    'MixupClassifier: SUMix computes its own cross-entropy '
+                    '(the corrected-ratio weighting is the method), so '
+                    f'model.head.loss={type(self.head.loss_module).__name__} '
+                    'would be ignored; use the default CrossEntropyLoss '
+                    'with SUMix, or set model.sumix=None to train the mixer '
+                    'with that loss')
             if not hasattr(self.head, 'forward_sumix'):
                 raise ValueError(
                     'MixupClassifier: SUMix needs a head with an uncertainty '
                     f'branch, got {type(self.head).__name__}; set '
                     "model.head.type='SUMixHead' (or model.sumix=None)")
+
+    def _head_loss_is_plain_ce(self) -> bool:
+        """Whether the head's loss is plain softmax cross-entropy (then the
+        mixup CE is computed directly, as before; any other loss gets the
+        mixed soft targets)."""
+        lm = getattr(self.head, 'loss_module', None)
+        if lm is None:
+            return True
+        return (type(lm).__name__ == 'CrossEntropyLoss'
+                and not getattr(lm, 'use_sigmoid', False)
+                and getattr(lm, 'class_weight', None) is None
+                and getattr(lm, 'pos_weight', None) is None
+                and float(getattr(lm, 'loss_weight', 1.0)) == 1.0
+                and getattr(lm, 'reduction', 'mean') == 'mean')
 
     def _memory_format(self, inputs):
         if self.channels_last and isinstance(
@@ -227,8 +253,14 @@ class MixupClassifier(ImageClassifier):
         if self.sumix is None:
             logits = self.head(self.extract_feat(
                 self._memory_format(mixed.inputs)))
-            loss = mixup_cross_entropy(logits, target, target[mixed.index],
-                                       mixed.lam)
+            if self._head_loss_is_plain_ce():
+                loss = mixup_cross_entropy(logits, target,
+                                           target[mixed.index], mixed.lam)
+            else:  # the head's own loss on the mixed soft targets
+                onehot = F.one_hot(target, logits.size(1)).float()
+                loss = self.head.loss_module(
+                    logits, mix_scores(onehot, mixed.index, mixed.lam),
+                    avg_factor=logits.size(0))
             return dict(loss=loss, lam=lam_log)
         out = self.sumix_forward(inputs, mixed, target)
         losses = self.sumix(out['cls_clean'], out['cls_mix'],
