@@ -27,6 +27,20 @@ def parse_args(argv=None):
                         choices=['metrics', 'pred'],
                         help='To output whether metrics or predictions. '
                         'Defaults to output predictions.')
+    parser.add_argument('--show-dir',
+                        help='save the visualised predictions (images with '
+                        'labels) to this folder')
+    parser.add_argument('--show', action='store_true',
+                        help='show the visualised predictions in a window')
+    parser.add_argument('--interval', type=int, default=1,
+                        help='visualise every N-th sample')
+    parser.add_argument('--wait-time', type=float, default=2,
+                        help='seconds each --show window stays')
+    parser.add_argument('--no-pin-memory', action='store_true',
+                        help='disable pin_memory in the test dataloader')
+    parser.add_argument('--tta', action='store_true',
+                        help='test-time augmentation (needs tta_model and '
+                        'tta_pipeline in the config)')
     parser.add_argument('--amp', action='store_true',
                         help='enable automatic-mixed-precision test')
     parser.add_argument('--unsafe-load', action='store_true',
@@ -66,10 +80,13 @@ def merge_args(cfg, args):
     cfg.resume = False
     if args.amp:
         cfg.test_cfg = dict(cfg.get('test_cfg') or {}, fp16=True)
+    if args.out_item and not args.out:
+        raise ValueError(f'--out-item {args.out_item} needs --out FILE.pkl '
+                         '(where to write it)')
     if args.out:
-        from mmengine.evaluator import DumpResults
-        assert args.out.endswith(('.pkl', '.pickle')), \
-            '--out must be a .pkl file'
+        if not args.out.endswith(('.pkl', '.pickle')):
+            raise ValueError(f'--out must name a .pkl file, got '
+                             f'{args.out!r}; e.g. --out results.pkl')
         if args.out_item in (None, 'pred'):
             cfg.test_evaluator = [
                 cfg.test_evaluator
@@ -77,7 +94,27 @@ def merge_args(cfg, args):
                 cfg.test_evaluator)
             cfg.test_evaluator.append(
                 dict(type='DumpResults', out_file_path=args.out))
-            del DumpResults
+    if args.show or args.show_dir:
+        vis = cfg.default_hooks.get('visualization')
+        if vis is None:
+            raise KeyError('--show/--show-dir need '
+                           "default_hooks.visualization (mmpretrain's "
+                           'VisualizationHook) in the config')
+        vis.update(enable=True, show=args.show, interval=args.interval,
+                   wait_time=args.wait_time)
+        if args.show_dir:
+            vis['out_dir'] = args.show_dir
+    if args.no_pin_memory and cfg.get('test_dataloader'):
+        cfg.test_dataloader['pin_memory'] = False
+    if args.tta:
+        if 'tta_model' not in cfg or 'tta_pipeline' not in cfg:
+            raise KeyError('--tta needs tta_model and tta_pipeline in the '
+                           "config, e.g. tta_model = dict(type="
+                           "'AverageClsScoreTTA') and a tta_pipeline with "
+                           'TestTimeAug')
+        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+        cfg.tta_model.module = cfg.model
+        cfg.model = cfg.tta_model
     if args.unsafe_load:
         cfg.unsafe_load = True
     if args.partial_load:

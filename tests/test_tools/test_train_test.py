@@ -45,3 +45,34 @@ def test_baseline_without_sumix_trains(fmnist_root, tmp_path):
                                      sumix=False))
     train = [r for r in last_json_log(work) if 'loss' in r]
     assert train and 'lam_tilde' not in train[0]
+
+
+def test_tools_test_flags_are_honoured_or_one_line(tmp_path, capsys):
+    """mmpretrain's tools/test.py flags: --show-dir writes pictures,
+    --no-pin-memory/--interval are accepted, --out-item without --out, a
+    non-.pkl --out and --tta without a tta config are one line each."""
+    import os
+
+    from tests.conftest import make_fashion_mnist, tiny_fmnist_cfg_options
+    from tests.test_apis.test_bad_inputs import _error_line, _load_tool
+    from tests.test_reliability.utils import DEMO
+    test, train = _load_tool('test'), _load_tool('train')
+    data = make_fashion_mnist(str(tmp_path / 'fm'), n_train=32, n_test=16)
+    work = str(tmp_path / 'w')
+    opts = tiny_fmnist_cfg_options(data, work, epochs=1)
+    train.main([DEMO] + opts)
+    ckpt = os.path.join(work, 'epoch_1.pth')
+    shows = str(tmp_path / 'shows')
+    metrics = test.main([DEMO, ckpt, '--show-dir', shows, '--interval', '4',
+                         '--no-pin-memory'] + opts)
+    assert 'accuracy/top1' in metrics
+    pictures = [f for _, _, files in os.walk(shows) for f in files]
+    assert len(pictures) == 4  # 16 test images, every 4th
+    line = _error_line(capsys, [DEMO, ckpt, '--out-item', 'metrics'] + opts,
+                       tool=test)
+    assert '--out-item metrics needs --out' in line
+    line = _error_line(capsys, [DEMO, ckpt, '--out', 'r.json'] + opts,
+                       tool=test)
+    assert "--out must name a .pkl file, got 'r.json'" in line
+    line = _error_line(capsys, [DEMO, ckpt, '--tta'] + opts, tool=test)
+    assert '--tta needs tta_model and tta_pipeline' in line
