@@ -12,7 +12,8 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from sumix_ext.apis import (build_runner_from_cfg, cli_errors,  # noqa: E402
-                            close_distributed, load_config)
+                            apply_dataloader_defaults, close_distributed,
+                            load_config)
 
 
 def parse_args(argv=None):
@@ -104,8 +105,7 @@ def merge_args(cfg, args):
                    wait_time=args.wait_time)
         if args.show_dir:
             vis['out_dir'] = args.show_dir
-    if args.no_pin_memory and cfg.get('test_dataloader'):
-        cfg.test_dataloader['pin_memory'] = False
+    apply_dataloader_defaults(cfg, args.no_pin_memory)
     if args.tta:
         if 'tta_model' not in cfg or 'tta_pipeline' not in cfg:
             raise KeyError('--tta needs tta_model and tta_pipeline in the '

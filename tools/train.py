@@ -14,7 +14,8 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from sumix_ext.apis import (build_runner_from_cfg, cli_errors,  # noqa: E402
-                            close_distributed, load_config)
+                            apply_dataloader_defaults, close_distributed,
+                            load_config)
 
 
 def parse_args(argv=None):
@@ -128,17 +129,8 @@ def merge_args(cfg, args):
                 '--cfg-options auto_scale_lr.base_batch_size=N')
         cfg.auto_scale_lr.enable = True
 
-    def set_default_dataloader_cfg(cfg, field):
-        if cfg.get(field, None) is None:
-            return
-        dataloader_cfg = cfg[field]
-        if args.no_pin_memory:
-            dataloader_cfg['pin_memory'] = False
-        if args.no_persistent_workers:
-            dataloader_cfg['persistent_workers'] = False
-
-    for field in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        set_default_dataloader_cfg(cfg, field)
+    apply_dataloader_defaults(cfg, args.no_pin_memory,
+                              args.no_persistent_workers)
     cfg.launcher = args.launcher
     if args.unsafe_load:
         cfg.unsafe_load = True

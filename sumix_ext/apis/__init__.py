@@ -1,10 +1,11 @@
 """Helpers behind ``tools/*.py``: config loading, runner building and
 one-line error reporting."""
-from .config import check_cfg_options, load_config
+from .config import (apply_dataloader_defaults, check_cfg_options,
+                     load_config)
 from .errors import cli_errors
 from .runner import build_runner_from_cfg, close_distributed
 
 __all__ = [
     'load_config', 'check_cfg_options', 'cli_errors', 'build_runner_from_cfg',
-    'close_distributed'
+    'close_distributed', 'apply_dataloader_defaults'
 ]

@@ -169,3 +169,37 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
         check_cfg_options(cfg, cfg_options)
         merge_options(cfg, cfg_options)
     return cfg
+
+
+def apply_dataloader_defaults(cfg: Config, no_pin_memory: bool = False,
+                              no_persistent_workers: bool = False) -> None:
+    """The dataloader defaults of mmpretrain's ``tools/train.py`` /
+    ``tools/test.py``, for every dataloader the config has.
+
+    * ``pin_memory`` defaults to True where a CUDA GPU is visible (pinning
+      only speeds host-to-GPU copies; on a CPU-only machine PyTorch warns
+      and ignores it); ``--no-pin-memory`` sets False;
+    * ``persistent_workers`` defaults to True when ``num_workers > 0``
+      (workers are not restarted every epoch); ``--no-persistent-workers``
+      sets False. With ``num_workers=0`` it is always False (PyTorch
+      refuses it).
+
+    A value the config sets itself is kept, unless a flag overrides it.
+
+    Args:
+        cfg (Config): The merged config (changed in place).
+        no_pin_memory (bool): ``--no-pin-memory``.
+        no_persistent_workers (bool): ``--no-persistent-workers``.
+    """
+    import torch
+    for field in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg.get(field)
+        if not isinstance(loader, dict):
+            continue
+        loader.setdefault('pin_memory', torch.cuda.is_available())
+        workers = int(loader.get('num_workers', 0) or 0)
+        loader.setdefault('persistent_workers', workers > 0)
+        if no_pin_memory:
+            loader['pin_memory'] = False
+        if no_persistent_workers or workers == 0:
+            loader['persistent_workers'] = False

@@ -75,3 +75,18 @@ def test_amp_dtype_flags(capsys, data, tmp_path):
     line = _error_line(capsys, [DEMO, '--amp', '--amp-dtype', 'float16'] +
                        opts)
     assert 'bfloat16 only' in line
+
+
+@pytest.mark.parametrize('cuda', [False, True])
+def test_dataloader_defaults_follow_mmpretrain(monkeypatch, cuda):
+    from sumix_ext.apis import apply_dataloader_defaults
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: cuda)
+    cfg = _load('train_dataloader.num_workers=4')
+    apply_dataloader_defaults(cfg)
+    assert cfg.train_dataloader.pin_memory is cuda
+    assert cfg.train_dataloader.persistent_workers is True
+    assert cfg.val_dataloader.persistent_workers is False  # 0 workers
+    apply_dataloader_defaults(cfg, no_pin_memory=True,
+                              no_persistent_workers=True)
+    assert cfg.train_dataloader.pin_memory is False
+    assert cfg.train_dataloader.persistent_workers is False
