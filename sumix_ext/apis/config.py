@@ -44,7 +44,8 @@ def check_cfg_options(cfg: Config, options: dict) -> None:
     an ``optim_wrapper`` argument (:data:`OPTIM_WRAPPER_KEYS`:
     ``accumulative_counts``, ``clip_grad.max_norm``), anything below a
     free-form settings dict (:data:`FREE_FORM`), or a new keyword argument
-    of a component config (a dict with a ``type``). A list index may be
+    of a component config (a dict with a ``type``), also a dict-valued one
+    (``dataset.metainfo.classes``). A list index may be
     the next free one (``visualizer.vis_backends.1=...`` appends).
 
     Args:
@@ -59,7 +60,6 @@ def check_cfg_options(cfg: Config, options: dict) -> None:
         parts = dotted.split('.')
         for depth, part in enumerate(parts):
             path = '.'.join(parts[:depth + 1])
-            last = depth == len(parts) - 1
             if isinstance(node, (list, tuple)):
                 if part.isdigit() and int(part) < len(node):
                     node = node[int(part)]
@@ -82,7 +82,7 @@ def check_cfg_options(cfg: Config, options: dict) -> None:
             if depth == 1 and parts[0] == 'optim_wrapper' and \
                     part in OPTIM_WRAPPER_KEYS:
                 break
-            if last and 'type' in node:
+            if 'type' in node:
                 break  # new kwarg of a component; its constructor checks it
             known = set(node.keys()) | (set(RUNNER_KEYS) if depth == 0 else
                                         set(OPTIM_WRAPPER_KEYS) if depth == 1

@@ -70,7 +70,8 @@ def _one_line(exc: BaseException) -> str:
         text += (f"; '{typo.group(1)}' is not an argument there: check its "
                  'spelling in the config, its _base_ files and '
                  '--cfg-options')
-    if isinstance(exc, _KEEP_TYPE) and not text.startswith(
+    bare = isinstance(exc, KeyError) and len(text.split()) > 1
+    if isinstance(exc, _KEEP_TYPE) and not bare and not text.startswith(
             type(exc).__name__):
         text = f'{type(exc).__name__}: {text}'
     return f'error: {text}'

@@ -14,6 +14,7 @@ RAW_SHAPE = {
     'LocalCUB': (300, 400, 3),
     'LocalFGVCAircraft': (300, 400, 3),
     'LocalStanfordCars': (300, 400, 3),
+    'CustomDataset': (120, 160, 3),
 }
 
 
@@ -45,6 +46,9 @@ def synthetic_batch(cfg: Config, n: int = 2, split: str = 'train',
     """
     dataset = cfg[f'{split}_dataloader']['dataset']
     shape = RAW_SHAPE[dataset['type']]
+    load = [t for t in dataset['pipeline'] if t['type'] == 'LoadImageFromFile']
+    if load and load[0].get('color_type') == 'grayscale':
+        shape = shape[:2]
     num_classes = cfg.model.head.num_classes
     run = _pipeline(dataset['pipeline'])
     rng = np.random.default_rng(seed)

@@ -47,6 +47,8 @@ def expected_shape(path: str) -> tuple:
                                                                       32)
     if folder == 'tiny_imagenet':
         return (3, 64, 64)
+    if folder == 'custom':
+        return (1 if 'grey' in osp.basename(path) else 3, 64, 64)
     return (3, 224, 224)
 
 

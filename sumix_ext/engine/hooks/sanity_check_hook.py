@@ -29,6 +29,58 @@ def _first_conv_in_channels(module: torch.nn.Module) -> Optional[int]:
     return None
 
 
+def schedule_warnings(cfg) -> list:
+    """Warnings for by-epoch cosine schedules that end before training.
+
+    Args:
+        cfg: The run's config (``param_scheduler``, ``train_cfg``).
+
+    Returns:
+        list[str]: One message per such scheduler.
+    """
+    train_cfg = cfg.get('train_cfg') or {}
+    max_epochs = train_cfg.get('max_epochs')
+    scheds = cfg.get('param_scheduler') or []
+    scheds = [scheds] if isinstance(scheds, dict) else scheds
+    out = []
+    if not max_epochs or not train_cfg.get('by_epoch', True):
+        return out
+    for s in scheds:
+        if not isinstance(s, dict) or s.get('type') != 'CosineAnnealingLR' \
+                or not s.get('by_epoch', True) or s.get('end') is not None:
+            continue
+        t_max = s.get('T_max')
+        if t_max is not None and s.get('begin', 0) + t_max < max_epochs:
+            out.append(
+                f'param_scheduler CosineAnnealingLR T_max={t_max} ends at '
+                f'epoch {s.get("begin", 0) + t_max} but train_cfg.max_epochs='
+                f'{max_epochs}: the cosine is periodic, so the learning rate '
+                f'rises again after it; set T_max={max_epochs} (or end=) '
+                'when you change max_epochs (e.g. param_scheduler.0.T_max)')
+    return out
+
+
+def subset_warnings(dataset) -> list:
+    """A warning when an ``indices`` subset keeps fewer classes than the
+    dataset has (the first N samples of a class-sorted folder)."""
+    classes = (getattr(dataset, 'metainfo', None) or {}).get('classes')
+    get_labels = getattr(dataset, 'get_gt_labels', None)
+    if not classes or get_labels is None or len(classes) < 2:
+        return []
+    try:
+        labels = torch.as_tensor(get_labels()).flatten()
+    except (TypeError, ValueError, KeyError, IndexError):
+        return []
+    seen = int(labels.unique().numel())
+    if labels.numel() >= len(classes) and seen < len(classes) // 2:
+        return [f'the training set ({len(labels)} samples) holds only '
+                f'{seen} of its {len(classes)} classes: an `indices=N` '
+                'subset keeps the first N samples, which in a class-sorted '
+                'folder are one or two classes; give a shuffled ann_file '
+                'instead']
+    return []
+
+
 @HOOKS.register_module()
 class SanityCheckHook(Hook):
     """Check that the model fits the data before training/testing starts.
@@ -50,6 +102,14 @@ class SanityCheckHook(Hook):
       which would fail inside the loss or as a device-side assert on a
       GPU.
 
+    And it warns (training goes on) about two traps of a new config:
+
+    * a by-epoch ``CosineAnnealingLR`` whose ``T_max`` (from ``begin``)
+      ends before ``train_cfg.max_epochs`` without an ``end``: the cosine
+      is periodic, so the learning rate climbs back up after ``T_max``;
+    * ``indices=N`` that keeps fewer classes than the dataset has (the
+      first ``N`` samples of a class-sorted folder are one or two classes).
+
     Reading one sample may draw random augmentations, so the global RNG
     states are saved and restored around the checks.
 
@@ -64,6 +124,9 @@ class SanityCheckHook(Hook):
 
     def before_train(self, runner) -> None:
         self._check(runner, runner.train_dataloader, 'train', train=True)
+        for text in schedule_warnings(runner.cfg) + subset_warnings(
+                runner.train_dataloader.dataset):
+            runner.logger.warning(text)
 
     def before_val(self, runner) -> None:
         self._check(runner, runner.val_dataloader, 'val')
