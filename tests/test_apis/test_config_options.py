@@ -90,3 +90,12 @@ def test_dataloader_defaults_follow_mmpretrain(monkeypatch, cuda):
                               no_persistent_workers=True)
     assert cfg.train_dataloader.pin_memory is False
     assert cfg.train_dataloader.persistent_workers is False
+
+
+def test_tensorboard_backend_logs_scalars(data, tmp_path):
+    pytest.importorskip('tensorboard')
+    import glob
+    work = str(tmp_path / 'w')
+    TRAIN.main([DEMO] + tiny_fmnist_cfg_options(data, work, epochs=1) + [
+        'visualizer.vis_backends.1.type=TensorboardVisBackend'])
+    assert glob.glob(osp.join(work, '*', 'vis_data', 'events.out.*'))
