@@ -16,6 +16,39 @@ import torch
 _PATCHED = '_sumix_cpu_patched'
 
 
+#: where the NVIDIA kernel driver lists the GPUs it sees
+NVIDIA_GPUS = '/proc/driver/nvidia/gpus'
+
+
+def check_cpu_fallback_wanted() -> None:
+    """Refuse to fall back to CPU (gloo) when GPUs are present but torch
+    cannot use them (e.g. a driver older than the wheel's CUDA), unless the
+    user asked for the CPU.
+
+    Raises:
+        RuntimeError: One line with the cause and both ways out.
+    """
+    if os.environ.get('CUDA_VISIBLE_DEVICES', None) == '' or os.environ.get(
+            'SUMIX_ALLOW_CPU', '0') not in ('', '0'):
+        return
+    try:
+        gpus = os.listdir(NVIDIA_GPUS)
+    except OSError:
+        return  # no NVIDIA driver: a CPU machine
+    if gpus:
+        raise GPUUnusableError(
+            f'{len(gpus)} GPU(s) are present ({NVIDIA_GPUS}) but torch '
+            f'{torch.__version__} (CUDA {torch.version.cuda}) cannot use '
+            'them (torch.cuda.is_available() is False; typically the driver '
+            "is older than the wheel's CUDA); update the driver or install "
+            'a matching torch, or set CUDA_VISIBLE_DEVICES= (or '
+            'SUMIX_ALLOW_CPU=1) to train on the CPU')
+
+
+class GPUUnusableError(ValueError):
+    """GPUs are there but torch cannot use them."""
+
+
 def apply_dist_cpu_fix() -> None:
     """Patch MMEngine's PyTorch launcher and DDP wrapper for CPU use."""
     import mmengine.dist.utils as dist_utils
@@ -28,6 +61,7 @@ def apply_dist_cpu_fix() -> None:
         def _init_dist_pytorch(backend, init_backend='torch', **kwargs):
             if torch.cuda.is_available():
                 return original_init(backend, init_backend, **kwargs)
+            check_cpu_fallback_wanted()
             if backend in ('nccl', None):
                 backend = 'gloo'
             torch.distributed.init_process_group(backend=backend, **kwargs)
@@ -43,6 +77,7 @@ def apply_dist_cpu_fix() -> None:
                              **kwargs):
             if torch.cuda.is_available():
                 return original_slurm(backend, port, init_backend, **kwargs)
+            check_cpu_fallback_wanted()
             if backend in ('nccl', None):
                 backend = 'gloo'
             # without SLURM_LOCALID MMEngine divides by the GPU count (0)

@@ -1,5 +1,7 @@
 import sys
 
+import pytest
+
 from tests.conftest import run_tool
 
 SCRIPT = r'''
@@ -23,3 +25,25 @@ def test_pytorch_launcher_on_cpu(tmp_path):
     proc = run_tool([str(script)], env=dict(PORT='29617'))
     assert 'OK 1 MMDistributedDataParallel' in proc.stdout
     assert sys.executable
+
+
+def test_unusable_gpus_stop_unless_cpu_was_asked_for(tmp_path, monkeypatch):
+    from sumix_ext.compat import dist_cpu
+    gpus = tmp_path / 'gpus'
+    gpus.mkdir()
+    monkeypatch.setattr(dist_cpu, 'NVIDIA_GPUS', str(gpus))
+    monkeypatch.delenv('CUDA_VISIBLE_DEVICES', raising=False)
+    monkeypatch.delenv('SUMIX_ALLOW_CPU', raising=False)
+    dist_cpu.check_cpu_fallback_wanted()  # driver, but no GPU listed
+    (gpus / '0000:3b:00.0').mkdir()
+    with pytest.raises(dist_cpu.GPUUnusableError,
+                       match='1 GPU.*cannot use them.*SUMIX_ALLOW_CPU=1'):
+        dist_cpu.check_cpu_fallback_wanted()
+    monkeypatch.setenv('CUDA_VISIBLE_DEVICES', '')
+    dist_cpu.check_cpu_fallback_wanted()  # the user asked for the CPU
+    monkeypatch.delenv('CUDA_VISIBLE_DEVICES')
+    monkeypatch.setenv('SUMIX_ALLOW_CPU', '1')
+    dist_cpu.check_cpu_fallback_wanted()
+    monkeypatch.setattr(dist_cpu, 'NVIDIA_GPUS', str(tmp_path / 'none'))
+    monkeypatch.delenv('SUMIX_ALLOW_CPU')
+    dist_cpu.check_cpu_fallback_wanted()  # no NVIDIA driver at all
