@@ -63,3 +63,27 @@ def test_bad_target_layer():
         GradCAM(ToyClassifier(), 'backbone.nope')
     with pytest.raises(ValueError, match='pick a conv stage'):
         GradCAM(ToyClassifier(), 'fc')(torch.rand(1, 1, 4, 4))
+
+
+def test_vit_token_activations_give_maps():
+    """A small mmpretrain VisionTransformer (DeiT-like, class token):
+    token activations of the last block's ln1 are reshaped to a 4x4 grid."""
+    from mmpretrain.registry import MODELS
+
+    from sumix_ext.evaluation.grad_cam import default_target_layer
+    torch.manual_seed(0)
+    model = MODELS.build(dict(
+        type='ImageClassifier',
+        backbone=dict(type='VisionTransformer',
+                      arch=dict(embed_dims=32, num_layers=2, num_heads=2,
+                                feedforward_channels=64),
+                      img_size=32, patch_size=8),
+        head=dict(type='VisionTransformerClsHead', num_classes=5,
+                  in_channels=32))).eval()
+    assert default_target_layer(model) == 'backbone.layers.1.ln1'
+    x = torch.rand(2, 3, 32, 32)
+    cams, logits = GradCAM(model)(x)
+    assert cams.shape == (2, 32, 32) and logits.shape == (2, 5)
+    assert cams.min() >= 0 and cams.max() <= 1 and cams.max() > 0
+    with pytest.raises(ValueError, match='not a square grid'):
+        GradCAM(model, num_extra_tokens=0)(x)

@@ -180,3 +180,16 @@ def test_vis_cam_shows_bgr_inputs_as_rgb():
     assert (rgb[..., 2] == 1).all() and (rgb[..., 0] == 0).all()
     grey, cmap = cam.to_display(raw[:1])
     assert cmap == 'gray' and grey.shape == (2, 2)
+
+
+def test_vis_cam_speaks_mmpretrain_argument_names(tiny, tmp_path):
+    cam = load_tool('tools/visualization/vis_cam.py')
+    out = str(tmp_path / 'c.png')
+    table = cam.main([DEMO, tiny['ckpts'][0], '--indices', '0', '1',
+                      '--target-layers', 'backbone.layer3',
+                      '--target-category', '3', '--save-path', out,
+                      '--method', 'GradCAM', '--device', 'cpu',
+                      '--cfg-options'] + tiny['opts'])
+    assert osp.isfile(out) and len(table) == 1
+    with pytest.raises(SystemExit):
+        cam.main([DEMO, tiny['ckpts'][0], '--method', 'ScoreCAM'])

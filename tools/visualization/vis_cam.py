@@ -36,17 +36,37 @@ def parse_args(argv=None):
     parser.add_argument('--indices', type=int, nargs='+',
                         default=[0, 1, 2, 3],
                         help='test-set indices of the images to show')
-    parser.add_argument('--target-layer', default=None,
+    parser.add_argument('--target-layer', '--target-layers',
+                        dest='target_layer', default=None,
                         help="dotted module name, e.g. 'backbone.layer3' "
-                        '(default: the backbone output = last stage)')
-    parser.add_argument('--target-class', choices=['pred', 'gt'],
-                        default='pred',
-                        help='explain the predicted or the true class')
+                        "or 'backbone.layers.11.ln1' (default: the backbone "
+                        "output = last stage; a ViT's last block's ln1)")
+    parser.add_argument('--target-class', '--target-category',
+                        dest='target_class', default='pred',
+                        help="explain the predicted class ('pred'), the "
+                        "true one ('gt') or a class index")
+    parser.add_argument('--method', default='GradCAM',
+                        help='only GradCAM is implemented (mmpretrain name)')
+    parser.add_argument('--vit-like', action='store_true',
+                        help='accepted for mmpretrain compatibility: token '
+                        'outputs (N, L, C) are reshaped automatically')
+    parser.add_argument('--num-extra-tokens', type=int, default=None,
+                        help='leading class/distillation tokens to drop '
+                        "(default: the backbone's num_extra_tokens)")
     parser.add_argument('--alpha', type=float, default=0.5,
                         help='overlay opacity of the heat map')
-    parser.add_argument('--out-file', default='work_dirs/analysis/cam.png',
+    parser.add_argument('--out-file', '--save-path', dest='out_file',
+                        default='work_dirs/analysis/cam.png',
                         help='output PNG')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.method.lower() != 'gradcam':
+        parser.error(f'--method {args.method}: only GradCAM is implemented '
+                     'here (mmpretrain also offers the pytorch-grad-cam '
+                     'methods)')
+    if args.target_class not in ('pred', 'gt') and not str(
+            args.target_class).isdigit():
+        parser.error("--target-class must be 'pred', 'gt' or a class index")
+    return args
 
 
 def load_images(cfg, indices):
@@ -123,8 +143,15 @@ def main(argv=None):
             data = model.data_preprocessor(batch, False)
             gt = torch.cat([s.gt_label for s in data['data_samples']])
             gt = gt.to(data['inputs'].device)
-            cams, logits = GradCAM(model, args.target_layer)(
-                data['inputs'], gt if args.target_class == 'gt' else None)
+            if args.target_class == 'gt':
+                target = gt
+            elif args.target_class == 'pred':
+                target = None
+            else:
+                target = torch.full_like(gt, int(args.target_class))
+            grad_cam = GradCAM(model, args.target_layer,
+                               args.num_extra_tokens)
+            cams, logits = grad_cam(data['inputs'], target)
             prob, pred = logits.softmax(1).max(1)
             titles = [f'{name(p)} ({100 * q:.0f}%)'
                       for p, q in zip(pred.tolist(), prob.tolist())]
