@@ -9,6 +9,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
+from ..mixers.base import as_lam_tensor
 from .sumix_ratios import (SHARE_RATIOS, check_ratio_args, logit_shift_ratio,
                            retention_ratio, semantic_similarity)
 
@@ -34,12 +35,6 @@ class SUMixTerms(NamedTuple):
     ce_b: torch.Tensor
     reg: torch.Tensor
     lam: Optional[torch.Tensor] = None
-
-
-def _lam_vector(lam, n: int, device) -> torch.Tensor:
-    if isinstance(lam, torch.Tensor):
-        return lam.detach().to(device=device, dtype=torch.float32).expand(n)
-    return torch.full((n, ), float(lam), device=device)
 
 
 def sumix_terms(cls_clean: torch.Tensor,
@@ -68,7 +63,8 @@ def sumix_terms(cls_clean: torch.Tensor,
     rows = torch.arange(n, device=device)
     y_a = target
     y_b = target[index]
-    lam_t = _lam_vector(lam, n, device)
+    lam_t = as_lam_tensor(
+        lam.detach() if isinstance(lam, torch.Tensor) else lam, n, device)
     # the distance scale: N in the authors' code, tau*sqrt(K) when 'scaled'
     scale = n if ratio != 'scaled' else (1.0 if tau is None else tau) * \
         math.sqrt(k)

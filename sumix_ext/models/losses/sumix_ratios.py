@@ -129,6 +129,22 @@ def retention_ratio(p_a: torch.Tensor, p_m: torch.Tensor,
     return lam + eta * w * (rho - lam)
 
 
+def _unmixed_share(mixed: MixOutput, ratio: str, n: int,
+                   device) -> Optional[torch.Tensor]:
+    """Share ``1`` for a 'no mix' batch (``RandomMixer``: no mask, ``lam =
+    1``), None for a masked batch; a mixed batch without a mask (Mixup)
+    cannot give a share and is refused."""
+    if mixed.mask is not None:
+        return None
+    if float(torch.as_tensor(mixed.lam).min()) == 1.0:
+        return torch.ones(n, device=device)  # all of x_a is kept
+    raise ValueError(
+        f'SUMixLoss(ratio={ratio!r}) needs a mask-based mixer (BatchCutMix, '
+        'BatchFMix, BatchResizeMix, BatchSaliencyMix, BatchGridMix, '
+        'BatchSmoothMix); the mixer reported no mask (Mixup): use '
+        "ratio='retention' with it")
+
+
 def class_activation_maps(feats: torch.Tensor, fc_weight: torch.Tensor,
                           labels: torch.Tensor, size: Tuple[int, int],
                           eps: float = 1e-12) -> torch.Tensor:
@@ -187,15 +203,9 @@ def cam_share(feats: torch.Tensor, fc_weight: torch.Tensor,
     Returns:
         torch.Tensor: ``(N,)`` float32 shares in ``[0, 1]``.
     """
-    if mixed.mask is None and float(torch.as_tensor(mixed.lam).min()) == 1.0:
-        # a 'no mix' batch (RandomMixer): all of x_a is kept
-        return torch.ones(target.size(0), device=target.device)
-    if mixed.mask is None:
-        raise ValueError(
-            "SUMixLoss(ratio='cam') needs a mask-based mixer (BatchCutMix, "
-            'BatchFMix, BatchResizeMix, BatchSaliencyMix, BatchGridMix, '
-            "BatchSmoothMix); the mixer reported no mask (Mixup or a 'no "
-            "mix' batch): use ratio='retention' with it")
+    unmixed = _unmixed_share(mixed, 'cam', target.size(0), target.device)
+    if unmixed is not None:
+        return unmixed
     size = tuple(mixed.inputs.shape[-2:])
     with torch.no_grad():
         cams = class_activation_maps(feats.detach(), fc_weight.detach(),
@@ -234,12 +244,10 @@ def saliency_share(inputs: torch.Tensor, mixed: MixOutput) -> torch.Tensor:
     Returns:
         torch.Tensor: ``(N,)`` float32 shares in ``[0, 1]``.
     """
-    if mixed.mask is None and float(torch.as_tensor(mixed.lam).min()) == 1.0:
-        return torch.ones(inputs.size(0), device=inputs.device)
-    if mixed.mask is None:
-        raise ValueError(
-            "SUMixLoss(ratio='saliency') needs a mask-based mixer; the mixer "
-            "reported no mask (Mixup): use ratio='retention' with it")
+    unmixed = _unmixed_share(mixed, 'saliency', inputs.size(0),
+                             inputs.device)
+    if unmixed is not None:
+        return unmixed
     with torch.no_grad():
         return semantic_share(mixed, saliency_map(inputs.detach()))
 
