@@ -11,9 +11,9 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from sumix_ext.apis import (build_runner_from_cfg, cli_errors,  # noqa: E402
-                            apply_dataloader_defaults, close_distributed,
-                            load_config)
+from sumix_ext.apis import (DictActionLazy,  # noqa: E402
+                            apply_dataloader_defaults, build_runner_from_cfg,
+                            cli_errors, close_distributed, load_config)
 
 
 def parse_args(argv=None):
@@ -50,7 +50,7 @@ def parse_args(argv=None):
     parser.add_argument('--partial-load', action='store_true',
                         help='evaluate a checkpoint that fits the model only '
                         'in part (default: one error line)')
-    parser.add_argument('--cfg-options', nargs='+', action=_DictAction,
+    parser.add_argument('--cfg-options', nargs='+', action=DictActionLazy,
                         help='override settings in the config, key=value')
     parser.add_argument('--launcher',
                         choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -60,14 +60,6 @@ def parse_args(argv=None):
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
-
-
-class _DictAction(argparse.Action):
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        from mmengine.config import DictAction
-        DictAction(self.option_strings, self.dest)(parser, namespace, values,
-                                                   option_string)
 
 
 def merge_args(cfg, args):

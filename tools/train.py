@@ -13,9 +13,9 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from sumix_ext.apis import (build_runner_from_cfg, cli_errors,  # noqa: E402
-                            apply_dataloader_defaults, close_distributed,
-                            load_config)
+from sumix_ext.apis import (DictActionLazy,  # noqa: E402
+                            apply_dataloader_defaults, build_runner_from_cfg,
+                            cli_errors, close_distributed, load_config)
 
 
 def parse_args(argv=None):
@@ -83,15 +83,6 @@ def parse_args(argv=None):
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
-
-
-class DictActionLazy(argparse.Action):
-    """mmengine's ``DictAction`` (imported lazily to keep --help fast)."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        from mmengine.config import DictAction
-        DictAction(self.option_strings, self.dest)(parser, namespace, values,
-                                                   option_string)
 
 
 def merge_args(cfg, args):

@@ -5,14 +5,7 @@ import json
 import os
 import os.path as osp
 
-
-class DictActionLazy(argparse.Action):
-    """mmengine's ``DictAction`` (imported lazily to keep --help fast)."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        from mmengine.config import DictAction
-        DictAction(self.option_strings, self.dest)(parser, namespace, values,
-                                                   option_string)
+from ..apis.cli import DictActionLazy  # noqa: F401  (the shared one)
 
 
 def add_model_args(parser: argparse.ArgumentParser) -> None:

@@ -28,21 +28,13 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
     __file__)))))
 
-from sumix_ext.apis import cli_errors, load_config  # noqa: E402
+from sumix_ext.apis import (DictActionLazy, cli_errors,  # noqa: E402
+                            load_config)
 
 #: Rows are redrawn (up to MAX_REDRAWS times) until the mean lam lies here:
 #: with alpha=0.2 many draws are nearly unmixed and show nothing.
 SHOW_RANGE = (0.2, 0.8)
 MAX_REDRAWS = 50
-
-
-class DictActionLazy(argparse.Action):
-    """mmengine's ``DictAction`` (imported lazily to keep --help fast)."""
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        from mmengine.config import DictAction
-        DictAction(self.option_strings, self.dest)(parser, namespace, values,
-                                                   option_string)
 
 
 def parse_args(argv=None):
