@@ -45,7 +45,8 @@ def check_cfg_options(cfg: Config, options: dict) -> None:
     ``accumulative_counts``, ``clip_grad.max_norm``), anything below a
     free-form settings dict (:data:`FREE_FORM`), or a new keyword argument
     of a component config (a dict with a ``type``), also a dict-valued one
-    (``dataset.metainfo.classes``). A list index may be
+    (``dataset.metainfo.classes``) unless its name is close to an existing
+    key (``model.mixr.alpha``: a typo). A list index may be
     the next free one (``visualizer.vis_backends.1=...`` appends).
 
     Args:
@@ -82,8 +83,12 @@ def check_cfg_options(cfg: Config, options: dict) -> None:
             if depth == 1 and parts[0] == 'optim_wrapper' and \
                     part in OPTIM_WRAPPER_KEYS:
                 break
-            if 'type' in node:
-                break  # new kwarg of a component; its constructor checks it
+            if 'type' in node and (depth == len(parts) - 1 or not _suggest(
+                    part, node.keys())):
+                # a new kwarg of a component (its constructor checks it),
+                # also a dict-valued one - unless it looks like a typo of
+                # an existing key (model.mixr.alpha)
+                break
             known = set(node.keys()) | (set(RUNNER_KEYS) if depth == 0 else
                                         set(OPTIM_WRAPPER_KEYS) if depth == 1
                                         and parts[0] == 'optim_wrapper'
