@@ -1,5 +1,6 @@
 """Runner-side extensions: optim wrappers, hooks, runner, checkpoint fit
-checks and the non-finite loss guard."""
+checks (the NaN/Inf loss guard is a model utility:
+sumix_ext.models.utils)."""
 from .hooks import *  # noqa: F401,F403
 from .optim_wrappers import *  # noqa: F401,F403
 from .runner import *  # noqa: F401,F403

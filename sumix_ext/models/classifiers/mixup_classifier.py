@@ -9,7 +9,7 @@ from mmpretrain.models.classifiers import ImageClassifier
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from ...engine.nonfinite import NonFiniteGuard
+from ..utils.nonfinite import NonFiniteGuard
 from ..losses import mixup_cross_entropy
 from ..losses.sumix_ratios import cam_share, saliency_share
 from ..mixers import MixOutput, as_lam_tensor, build_mixer, mix_scores
@@ -47,7 +47,7 @@ class MixupClassifier(ImageClassifier):
             ``'raise'`` (default) stops the run with the iteration and every
             loss term; ``'skip'`` skips that optimizer step and logs the
             running count as ``nonfinite_skips``. See
-            :mod:`sumix_ext.engine.nonfinite`.
+            :mod:`sumix_ext.models.utils.nonfinite`.
         nonfinite_max_skip_share (float): ``'skip'`` mode stops the run
             anyway when more than this share of the last 100 steps was
             skipped (a diverged run). Defaults to 0.1.
@@ -154,7 +154,7 @@ class MixupClassifier(ImageClassifier):
 
         Returns:
             tuple: ``(loss, log_vars)``; see
-            :class:`~sumix_ext.engine.nonfinite.NonFiniteGuard`.
+            :class:`~sumix_ext.models.utils.nonfinite.NonFiniteGuard`.
         """
         loss, log_vars = super().parse_losses(losses)
         loss, log_vars, self._skip_step = self.nonfinite_guard(

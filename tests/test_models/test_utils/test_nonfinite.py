@@ -9,7 +9,7 @@ from mmengine.optim import OptimWrapper
 from mmpretrain.structures import DataSample
 
 from sumix_ext.apis import cli_errors
-from sumix_ext.engine.nonfinite import (NonFiniteGuard, NonFiniteLossError,
+from sumix_ext.models.utils.nonfinite import (NonFiniteGuard, NonFiniteLossError,
                                         describe_losses)
 from tests.conftest import build_tiny_classifier
 
