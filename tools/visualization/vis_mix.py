@@ -79,35 +79,33 @@ def load_batch(cfg, num: int):
 
 
 def load_model(cfg, checkpoint: str):
-    """The config's model with ``checkpoint`` loaded, in eval mode."""
-    from mmengine.runner import load_checkpoint
-    from mmpretrain.registry import MODELS
-    if not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'--checkpoint not found: {checkpoint}')
-    model_cfg = cfg.model.copy()
-    if cfg.get('data_preprocessor'):
-        model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)
-    model = MODELS.build(model_cfg)
+    """The config's model with ``checkpoint`` loaded (strictly), eval mode."""
+    from sumix_ext.evaluation import init_classifier
+    model = init_classifier(cfg, checkpoint, 'cpu')
     if not hasattr(model.head, 'forward_sumix'):
         raise ValueError(f'--checkpoint: lam_tilde needs a SUMix head, the '
                          f'config has {type(model.head).__name__}; use a '
                          "config with head type='SUMixHead'")
-    load_checkpoint(model, checkpoint, map_location='cpu', logger='silent')
-    return model.eval()
+    return model
 
 
 def lam_tilde(model, inputs, mixed, targets):
-    """Corrected ratio per sample from the SUMix loss (no gradients)."""
+    """Corrected ratio per sample: the classifier's own clean + mixed SUMix
+    forward and the model's SUMix loss settings (no gradients)."""
     import torch
-    from sumix_ext.models.losses.sumix_loss import sumix_terms
-    gamma = getattr(model.sumix, 'gamma', 0.5) if getattr(
-        model, 'sumix', None) is not None else 0.5
+    from sumix_ext.models.losses import sumix_terms
+    sumix = getattr(model, 'sumix', None)
+    kwargs = dict(gamma=sumix.gamma, lam_reduction=sumix.lam_reduction,
+                  ratio=sumix.ratio, tau=sumix.tau,
+                  direction=sumix.direction, eta=sumix.eta,
+                  blend=sumix.blend) if sumix is not None else {}
     with torch.no_grad():
-        cls_a, unc_a = model.head.forward_sumix(model.extract_feat(inputs))
-        cls_m, unc_m = model.head.forward_sumix(
-            model.extract_feat(mixed.inputs))
-        terms = sumix_terms(cls_a, cls_m, unc_a, unc_m, targets, mixed.lam,
-                            mixed.index, gamma=gamma)
+        out = model.sumix_forward(inputs, mixed, targets)
+        terms = sumix_terms(out['cls_clean'], out['cls_mix'],
+                            out['unc_clean'], out['unc_mix'], targets,
+                            mixed.lam, mixed.index,
+                            share=out['shares'].get(kwargs.get('ratio')),
+                            **kwargs)
     return terms.lam_tilde
 
 
