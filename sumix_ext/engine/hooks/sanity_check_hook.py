@@ -6,6 +6,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.registry import HOOKS
 
+from ..preflight import empty_dataset, fewer_than_one_batch
 from .rng_state_hook import get_rng_state, set_rng_state
 
 
@@ -143,16 +144,11 @@ class SanityCheckHook(Hook):
         where = f'{phase}_dataloader.dataset {_describe(dataset)}'
         n = len(dataset)
         if n == 0:
-            raise ValueError(
-                f'{where} is empty (0 samples); check data_root, the split/'
-                'annotation file and any `indices` subset')
+            raise empty_dataset(where)
         batch_size = dataloader.batch_size or 1
         if train and dataloader.drop_last and n < batch_size:
             # under DDP each process gets about n / world_size samples
-            raise ValueError(
-                f'{where} has {n} samples, fewer than one batch of '
-                f'{batch_size} with drop_last=True, so no training step would '
-                f'run; lower {phase}_dataloader.batch_size or add data')
+            raise fewer_than_one_batch(where, n, batch_size, phase)
         if train and getattr(model, 'mixer', None) is not None \
                 and batch_size < 2:
             raise ValueError(

@@ -10,6 +10,7 @@ from mmengine.fileio import LocalBackend, get_file_backend
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from ..preflight import empty_dataset, fewer_than_one_batch
 from ..checkpoint_match import CheckpointMismatchError, check_checkpoint_fits
 
 TMP_SUFFIX = '.tmp'
@@ -186,17 +187,12 @@ class SUMixRunner(Runner):
             keys = ('data_root', 'split', 'ann_file', 'indices')
             parts = [f'{k}={ds[k]!r}' for k in keys
                      if ds.get(k) not in (None, '')]
-            raise ValueError(
-                f"dataset {ds.get('type', '?')}({', '.join(parts)}) is "
-                'empty (0 samples); check data_root, the split/annotation '
-                'file and any `indices` subset') from None
+            raise empty_dataset(
+                f"dataset {ds.get('type', '?')}({', '.join(parts)})") from None
         if len(loader) == 0:  # MMEngine would fail on epoch_length=0
-            n = len(loader.dataset)
-            raise ValueError(
-                f'{type(loader.dataset).__name__} has {n} samples, fewer '
-                f'than one batch of {loader.batch_size} with drop_last=True, '
-                'so no training step would run; lower the batch_size or add '
-                'data')
+            raise fewer_than_one_batch(type(loader.dataset).__name__,
+                                       len(loader.dataset),
+                                       loader.batch_size)
         return loader
 
     def _unwrapped_model(self):
