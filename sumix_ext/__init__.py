@@ -3,6 +3,33 @@
 Importing the package applies the compatibility fixes in
 :mod:`sumix_ext.compat` and registers every component, so configs only need
 ``custom_imports = dict(imports=['sumix_ext'], allow_failed_imports=False)``.
+
+Layout (one home per idea; a batch goes config -> classifier -> mixer ->
+head -> loss and crosses nothing else):
+
+* ``models/mixers/``: one file per mixer, ``base.py`` the contract
+  (``MixOutput``: mixed images, partner index, exact ``lam``, the applied
+  mask), ``true_share.py`` the semantic share and the oracle mixer;
+* ``models/losses/``: ``sumix_loss.py`` (the SUMix maths),
+  ``sumix_ratios.py`` (the ratio forms), ``mix_ce.py``;
+* ``models/heads/``, ``models/classifiers/`` (``MixupClassifier`` owns the
+  clean + mixed forward, ``sumix_forward``), ``models/backbones/``,
+  ``models/utils/`` (the NaN/Inf guard);
+* ``datasets/``: no-download datasets and synthetic stand-ins;
+* ``engine/``: runner, hooks, optim wrappers, checkpoint fit checks,
+  pre-flight messages (``models/`` and ``engine/`` do not import each
+  other);
+* ``evaluation/``: analysis logic behind ``tools/`` (calibration and the
+  ``ECE`` metric, occlusion, Grad-CAM, ratio fidelity, study runner, logs);
+* ``apis/``: config loading, runner building, one-line errors, CLI helpers
+  and the Python API (``init_model``, ``inference_model``);
+* ``compat/``: small documented fixes of the pinned stack.
+
+Naming: registered mixers are ``Batch<Name>`` (never colliding with
+mmpretrain's ``Mixup``/``CutMix``); mixers built from other mixers say what
+they do (``RandomMixer``, ``TrueShareMixer``); datasets that wrap an
+mmpretrain class of the same name without downloading are ``Local<Name>``,
+new ones use the dataset's own name (``TinyImageNet``).
 """
 import warnings
 
@@ -16,6 +43,6 @@ from .version import __version__  # noqa: E402
 
 _apply_compat()
 
-from . import apis, datasets, engine, models  # noqa: E402,F401
+from . import apis, datasets, engine, evaluation, models  # noqa: E402,F401
 
 __all__ = ['__version__', 'datasets', 'engine', 'models']

@@ -57,3 +57,22 @@ def test_bad_inputs_name_the_problem():
         reliability_bins(torch.rand(0, 3), torch.zeros(0, dtype=torch.long))
     with pytest.raises(ValueError, match='n_bins'):
         reliability_bins(torch.eye(2), torch.arange(2), n_bins=0)
+
+
+def test_ece_metric_matches_reliability_bins():
+    import torch
+    from mmpretrain.registry import METRICS
+
+    from sumix_ext.evaluation import reliability_bins
+    g = torch.Generator().manual_seed(0)
+    probs = torch.softmax(torch.randn(50, 4, generator=g) * 3, 1)
+    labels = torch.randint(0, 4, (50, ), generator=g)
+    metric = METRICS.build(dict(type='ECE', num_bins=10))
+    metric.process(None, [dict(pred_score=p, gt_label=torch.tensor([y]))
+                          for p, y in zip(probs, labels)])
+    out = metric.compute_metrics(metric.results)
+    expect = 100 * reliability_bins(probs, labels, 10).ece
+    assert abs(out['ece'] - expect) < 1e-9
+    import pytest
+    with pytest.raises(ValueError, match='num_bins'):
+        METRICS.build(dict(type='ECE', num_bins=0))
