@@ -1,0 +1,1 @@
+"""Benchmark harnesses behind ``tools/analysis_tools/benchmark_*.py``."""
