@@ -3,7 +3,6 @@ torch.compile trains one iteration with a mixer and SUMix."""
 import numpy as np
 import pytest
 import torch
-from mmengine.optim import OptimWrapper
 
 from tests.conftest import build_tiny_classifier
 from tests.test_models.test_classifiers.test_mixup_classifier import batch
@@ -56,17 +55,20 @@ def test_channels_last_from_config_and_validated():
 
 
 @pytest.mark.slow
-def test_compile_trains_one_iteration_with_sumix():
-    """``compile=True`` in a config is MMEngine's ``torch.compile`` of the
-    train step; here the same call on the model (inductor on CPU)."""
-    torch.manual_seed(0)
-    model = build_tiny_classifier(sumix=True)
-    optim = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
-    model.train()
-    compiled = torch.compile(model.loss)
-    x, samples = batch(n=4, size=16)
-    before = model.head.fc.weight.detach().clone()
-    losses = compiled(x, samples)
-    optim.update_params(losses['loss'])
-    assert torch.isfinite(losses['loss'])
-    assert not torch.equal(before, model.head.fc.weight)
+def test_compile_true_trains_with_a_mixer_and_sumix(tmp_path):
+    """``--cfg-options compile=True`` (MMEngine compiles ``train_step``
+    with inductor) trains the demo config, shrunk, for 2 iterations with
+    CutMix + SUMix on CPU. Minutes on a CPU, hence ``slow``."""
+    import os.path as osp
+
+    from tests.conftest import (make_fashion_mnist, run_tool,
+                                tiny_fmnist_cfg_options)
+    from tests.test_reliability.utils import DEMO
+    data = make_fashion_mnist(str(tmp_path / 'fm'), n_train=32, n_test=16)
+    work = str(tmp_path / 'w')
+    run_tool(['tools/train.py', DEMO] + tiny_fmnist_cfg_options(
+        data, work, epochs=1) + ['compile=True'], timeout=1200)
+    ckpt = torch.load(osp.join(work, 'epoch_1.pth'), map_location='cpu',
+                      weights_only=False)
+    assert ckpt['meta']['iter'] == 2
+    assert torch.isfinite(ckpt['state_dict']['head.fc.weight']).all()
