@@ -25,11 +25,9 @@ import datetime
 import json
 import os
 import os.path as osp
-import platform
 import statistics
 import sys
-import time
-from typing import Callable, List
+from typing import Callable
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
     __file__)))))
@@ -60,15 +58,11 @@ def parse_args(argv=None):
 
 
 def cpu_model() -> str:
-    """The CPU model name (as ``lscpu`` shows it), else the architecture."""
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'):
-                    return line.split(':', 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+    """The CPU model name (the step harness's machine info)."""
+    from types import SimpleNamespace
+
+    from sumix_ext.benchmark.step import machine_info
+    return machine_info(SimpleNamespace(device='cpu'))['cpu']
 
 
 def parse_shape(text: str) -> tuple:
@@ -84,17 +78,13 @@ def parse_shape(text: str) -> tuple:
 
 def median_ms(fn: Callable, repeats: int, warmup: int,
               device: torch.device) -> float:
-    """Median wall time of ``fn()`` in milliseconds."""
-    sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: 0)
-    times: List[float] = []
-    for i in range(warmup + repeats):
-        sync()
-        start = time.perf_counter()
+    """Median wall time of ``fn()`` in milliseconds (the step harness's
+    synchronised timer)."""
+    from sumix_ext.benchmark.step import timed
+    for _ in range(warmup):
         fn()
-        sync()
-        if i >= warmup:
-            times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
+    return 1e3 * statistics.median(
+        timed(fn, device.type) for _ in range(repeats))
 
 
 def build_step(shape: tuple, device: torch.device) -> Callable:
