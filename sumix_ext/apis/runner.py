@@ -29,10 +29,14 @@ def build_runner_from_cfg(cfg: Config) -> Runner:
 def close_distributed() -> None:
     """Destroy the process group after a distributed run.
 
-    Exiting with a live gloo process group can abort a rank at shutdown
-    ("terminate called without an active exception", exit -6) after the
-    work is done; torchrun then reports the whole job as failed.
+    Exiting with a live gloo process group, or while another rank still
+    talks to it, can abort a rank at shutdown ("terminate called without an
+    active exception", exit -6) after the work is done; torchrun then
+    reports the whole job as failed. So: barrier, then destroy.
     """
     import torch.distributed as dist
     if dist.is_available() and dist.is_initialized():
+        # every rank reaches the end before any tears down its connections
+        # (a rank exiting early leaves the others' gloo threads to abort)
+        dist.barrier()
         dist.destroy_process_group()
