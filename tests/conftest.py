@@ -80,9 +80,13 @@ def run_tool(args, timeout=300, env=None, check=True):
     return proc
 
 
-def build_tiny_classifier(sumix: bool = True, mixer=None, num_classes=10,
-                          in_channels=3, **head_kwargs):
-    """A small ResNet-18 (CIFAR stem, 4 base channels) MixupClassifier."""
+def build_tiny_classifier(sumix=True, mixer=None, num_classes=10,
+                          in_channels=3, clean_pass=None, **head_kwargs):
+    """A small ResNet-18 (CIFAR stem, 4 base channels) MixupClassifier.
+
+    ``sumix``: True (default ``SUMixLoss``), False/None (off) or a loss
+    config dict; ``clean_pass``: the classifier's setting (None = default).
+    """
     import sumix_ext  # noqa: F401
     from mmpretrain.registry import MODELS
     cfg = dict(
@@ -93,7 +97,10 @@ def build_tiny_classifier(sumix: bool = True, mixer=None, num_classes=10,
         head=dict(type='SUMixHead', num_classes=num_classes, in_channels=32,
                   **head_kwargs),
         mixer=mixer or dict(type='BatchCutMix', alpha=1.0),
-        sumix=dict(type='SUMixLoss', gamma=0.5) if sumix else None)
+        sumix=(sumix if isinstance(sumix, dict) else
+               dict(type='SUMixLoss', gamma=0.5) if sumix else None))
+    if clean_pass is not None:
+        cfg['clean_pass'] = clean_pass
     return MODELS.build(cfg)
 
 

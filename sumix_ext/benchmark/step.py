@@ -19,7 +19,7 @@ VARIANTS = {
     'a': 'stock ImageClassifier + mmpretrain CutMix',
     'b': 'MixupClassifier + BatchCutMix',
     'c': 'MixupClassifier + BatchCutMix + SUMix (faithful)',
-    'd': "MixupClassifier + BatchCutMix + SUMix fast (clean_pass='no_grad')",
+    'd': "MixupClassifier + BatchCutMix + SUMix fast (model.clean_pass='no_grad')",
     'p1': 'bare PyTorch step, one pass (reference)',
     'p2': 'bare PyTorch step, two passes: mixed + clean (reference)',
 }
@@ -68,8 +68,7 @@ def model_cfg(variant: str, args) -> dict:
             train_cfg=dict(augments=dict(type='CutMix', alpha=0.2)))
     sumix = None
     if variant in ('c', 'd'):
-        sumix = dict(type='SUMixLoss', gamma=0.5, lam_reduction='batch',
-                     clean_pass='full' if variant == 'c' else 'no_grad')
+        sumix = dict(type='SUMixLoss', gamma=0.5, lam_reduction='batch')
     return dict(
         type='MixupClassifier', backbone=backbone,
         neck=dict(type='GlobalAveragePooling'),
@@ -78,7 +77,7 @@ def model_cfg(variant: str, args) -> dict:
                   loss=dict(type='CrossEntropyLoss', loss_weight=1.0)),
         data_preprocessor=preproc,
         mixer=dict(type='BatchCutMix', alpha=0.2),
-        sumix=sumix)
+        sumix=sumix, clean_pass='no_grad' if variant == 'd' else 'full')
 
 
 class BareStep(torch.nn.Module):

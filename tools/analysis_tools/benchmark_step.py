@@ -12,7 +12,7 @@ equally):
   alpha=0.2))``, soft-label CE);
 * (b) our ``MixupClassifier`` + ``BatchCutMix`` (plain mixup CE);
 * (c) (b) + ``SUMixLoss`` (faithful: clean forward and backward);
-* (d) (b) + ``SUMixLoss(clean_pass='no_grad')`` (fast variant);
+* (d) (b) + ``MixupClassifier(clean_pass='no_grad')`` (fast variant);
 * (p1) / (p2) reference floor, no mmengine/mmpretrain code in the step: the
   same ResNet-18 (backbone + average pool + linear) stepped by a bare
   PyTorch loop with a CutMix box and mixup CE, once on the mixed batch (p1)

@@ -21,8 +21,8 @@ model = dict(
     backbone=dict(in_channels=1, stem_channels=16, base_channels=16),
     head=dict(num_classes=10, in_channels=128),
     mixer=dict(type='BatchCutMix', alpha=0.2),
-    sumix=dict(type='SUMixLoss', gamma=0.5, lam_reduction='batch',
-               clean_pass='no_grad'),
+    sumix=dict(type='SUMixLoss', gamma=0.5, lam_reduction='batch'),
+    clean_pass='no_grad',
 )
 train_dataloader = dict(dataset=dict(indices=1000))
 val_dataloader = dict(

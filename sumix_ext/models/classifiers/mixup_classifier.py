@@ -1,4 +1,5 @@
 """Image classifier that trains with a mixer and, optionally, SUMix."""
+import warnings
 from contextlib import nullcontext
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -13,6 +14,8 @@ from ..utils.nonfinite import NonFiniteGuard
 from ..losses import mixup_cross_entropy
 from ..losses.sumix_ratios import cam_share, saliency_share
 from ..mixers import MixOutput, as_lam_tensor, build_mixer, mix_scores
+
+CLEAN_PASSES = ('full', 'no_grad')
 
 
 @MODELS.register_module()
@@ -43,6 +46,17 @@ class MixupClassifier(ImageClassifier):
         sumix (dict, optional): SUMix loss config, e.g.
             ``dict(type='SUMixLoss', gamma=0.5, lam_reduction='batch')``.
             ``None`` switches SUMix off.
+        clean_pass (str): How SUMix runs the clean batch that feeds
+            :math:`z_a, u_a`. ``'full'`` (faithful, default): train mode,
+            with gradients; :math:`z_a` enters the loss only detached, so
+            its only gradient path is the regulariser :math:`R` through
+            :math:`u_a`. ``'no_grad'`` (fast): the same train-mode forward
+            under ``torch.no_grad()``: identical loss *values*, :math:`R`
+            trains only through :math:`u_m`, the clean backward (about a
+            third of a step) is saved; BatchNorm still uses batch statistics
+            and updates its running stats from the clean batch. (Older
+            configs set this as ``sumix.clean_pass``; it is moved here with
+            a deprecation warning.)
         nonfinite_loss (str): What a NaN/Inf training loss does:
             ``'raise'`` (default) stops the run with the iteration and every
             loss term; ``'skip'`` skips that optimizer step and logs the
@@ -64,6 +78,7 @@ class MixupClassifier(ImageClassifier):
                  head: Optional[dict] = None,
                  mixer: Optional[dict] = None,
                  sumix: Optional[dict] = None,
+                 clean_pass: Optional[str] = None,
                  nonfinite_loss: str = 'raise',
                  nonfinite_max_skip_share: float = 0.1,
                  channels_last: bool = False,
@@ -85,6 +100,7 @@ class MixupClassifier(ImageClassifier):
             self.to(memory_format=torch.channels_last)
         self._skip_step = False
         self.mixer = build_mixer(mixer) if mixer is not None else None
+        sumix, self.clean_pass = self._pop_clean_pass(sumix, clean_pass)
         self.sumix = MODELS.build(sumix) if sumix is not None else None
         if self.sumix is None and hasattr(self.head, 'fc_unc'):
             # the uncertainty branch only trains with SUMix: without it the
@@ -116,6 +132,35 @@ class MixupClassifier(ImageClassifier):
                     'MixupClassifier: SUMix needs a head with an uncertainty '
                     f'branch, got {type(self.head).__name__}; set '
                     "model.head.type='SUMixHead' (or model.sumix=None)")
+
+    @staticmethod
+    def _pop_clean_pass(sumix: Optional[dict], clean_pass: Optional[str]):
+        """Take a legacy ``sumix.clean_pass`` out of the loss config (the
+        classifier owns the clean pass) and check the value.
+
+        Returns:
+            tuple: ``(sumix config without clean_pass, clean_pass)``.
+        """
+        legacy = None
+        if isinstance(sumix, dict) and 'clean_pass' in sumix:
+            sumix = dict(sumix)
+            legacy = sumix.pop('clean_pass')
+            warnings.warn(
+                'model.sumix.clean_pass is deprecated: the classifier runs '
+                f'the clean batch; write model.clean_pass={legacy!r}',
+                DeprecationWarning, stacklevel=3)
+            if clean_pass is not None and clean_pass != legacy:
+                raise ValueError(
+                    f'MixupClassifier: model.clean_pass={clean_pass!r} and '
+                    f'model.sumix.clean_pass={legacy!r} disagree; keep only '
+                    'model.clean_pass')
+        clean_pass = clean_pass if clean_pass is not None else (
+            legacy if legacy is not None else 'full')
+        if clean_pass not in CLEAN_PASSES:
+            raise ValueError(f'MixupClassifier: clean_pass must be one of '
+                             f"{CLEAN_PASSES} ('full' = faithful SUMix, "
+                             f"'no_grad' = fast variant), got {clean_pass!r}")
+        return sumix, clean_pass
 
     def _head_loss_is_plain_ce(self) -> bool:
         """Whether the head's loss is plain softmax cross-entropy (then the
@@ -193,11 +238,13 @@ class MixupClassifier(ImageClassifier):
                       ) -> Dict[str, Any]:
         """The clean + mixed forward of SUMix: every input of its loss.
 
-        The clean batch runs as ``sumix.clean_pass`` says: ``'full'``
-        (faithful): train mode with gradients; ``'no_grad'`` (fast): the same
-        forward under ``torch.no_grad()`` (same values, BatchNorm running
-        stats updated alike), so the clean batch gets no backward and the
-        regulariser trains only through ``u_m``. The ``'cam'`` share comes
+        ``loss()``, ``tools/visualization/vis_mix.py`` and the ratio
+        fidelity analysis all call this one method. The clean batch runs as
+        :attr:`clean_pass` says: ``'full'`` (faithful): train mode with
+        gradients; ``'no_grad'`` (fast): the same forward under
+        ``torch.no_grad()`` (same values, BatchNorm running stats updated
+        alike), so the clean batch gets no backward and the regulariser
+        trains only through ``u_m``. The ``'cam'`` share comes
         from the clean feature maps, the ``'saliency'`` share from the clean
         images (both without gradient).
 
@@ -216,7 +263,7 @@ class MixupClassifier(ImageClassifier):
         if shares is None:
             shares = [self.sumix.ratio] if getattr(
                 self.sumix, 'needs_share', False) else []
-        no_grad = getattr(self.sumix, 'clean_pass', 'full') == 'no_grad'
+        no_grad = self.clean_pass == 'no_grad'
         with torch.no_grad() if no_grad else nullcontext():
             maps = self.backbone(inputs)
             feats = self.neck(maps) if self.with_neck else maps

@@ -15,7 +15,6 @@ from .sumix_ratios import (SHARE_RATIOS, check_ratio_args, logit_shift_ratio,
 
 LAM_REDUCTIONS = ('batch', 'sample')
 #: how the classifier runs the clean batch (see :class:`SUMixLoss`)
-CLEAN_PASSES = ('full', 'no_grad')
 
 
 class SUMixTerms(NamedTuple):
@@ -213,19 +212,10 @@ def sumix_loss(cls_clean: torch.Tensor,
 class SUMixLoss(nn.Module):
     r"""Module form of :func:`sumix_loss`, configured from a config file.
 
-    The loss maths does not depend on ``clean_pass``; the switch tells
-    :class:`~sumix_ext.models.classifiers.MixupClassifier` how to run the
-    clean batch that feeds :math:`z_a, u_a`:
-
-    * ``'full'`` (faithful, default): train mode, with gradients. :math:`z_a`
-      enters the loss only detached (step 1), so its only gradient path is
-      the regulariser :math:`R` through :math:`u_a`.
-    * ``'no_grad'`` (fast): the same train-mode forward under
-      ``torch.no_grad()``. Loss *values* are identical; :math:`u_a` is a
-      constant, so :math:`R` trains the network only through :math:`u_m`
-      and the clean backward (about a third of a step) is saved. BatchNorm
-      still uses batch statistics and updates its running stats from the
-      clean batch, as in the faithful pass.
+    How the clean batch that feeds :math:`z_a, u_a` is run (with gradients,
+    or the fast ``no_grad`` variant) is the classifier's business:
+    ``MixupClassifier(clean_pass=...)``, see
+    :meth:`~sumix_ext.models.classifiers.MixupClassifier.sumix_forward`.
 
     Besides the loss, every call logs two cheap statistics of the
     correction: ``lam_shift`` = mean :math:`|\tilde\lambda - \lambda|` and
@@ -236,8 +226,6 @@ class SUMixLoss(nn.Module):
         gamma (float): Weight of the uncertainty regulariser. Defaults to 0.5
             (``0`` switches the regulariser off, an ablation).
         lam_reduction (str): ``'batch'`` (authors' code) or ``'sample'``.
-        clean_pass (str): ``'full'`` (faithful) or ``'no_grad'`` (fast).
-            Defaults to ``'full'``.
         ratio (str): How ``lam`` is corrected: ``'official'`` (default, the
             authors' code, bit-exact), ``'scaled'``, ``'retention'``,
             ``'cam'`` or ``'saliency'``; see
@@ -253,19 +241,23 @@ class SUMixLoss(nn.Module):
             the area ``lam`` in the result. Defaults to 0 (pure share).
         reg_scale (float, optional): Scale of the distances inside the
             regulariser; None keeps the ratio's (``N`` officially).
+        clean_pass: Not a loss setting any more (it moved to
+            ``MixupClassifier``); anything but None raises with the fix.
     """
 
     def __init__(self, gamma: float = 0.5, lam_reduction: str = 'batch',
-                 clean_pass: str = 'full', ratio: str = 'official',
+                 ratio: str = 'official',
                  tau: Optional[float] = None, direction: str = 'official',
                  eta: float = 1.0, blend: float = 0.0,
-                 reg_scale: Optional[float] = None):
+                 reg_scale: Optional[float] = None,
+                 clean_pass: Optional[str] = None):
         super().__init__()
-        if clean_pass not in CLEAN_PASSES:
-            raise ValueError(f'SUMixLoss: clean_pass must be one of '
-                             f"{CLEAN_PASSES} ('full' = faithful, 'no_grad' "
-                             f'= fast variant), got {clean_pass!r}')
-        self.clean_pass = clean_pass
+        if clean_pass is not None:
+            raise ValueError(
+                'SUMixLoss: clean_pass is a setting of the classifier, which '
+                "runs the clean batch: use MixupClassifier(clean_pass=...) "
+                "(in a config: model.clean_pass='no_grad'); a config's "
+                'model.sumix.clean_pass is moved there automatically')
         if isinstance(gamma, bool) or not isinstance(
                 gamma, numbers.Real) or not math.isfinite(gamma) or gamma < 0:
             raise ValueError(f'SUMixLoss: gamma must be a finite number >= 0, '
@@ -316,7 +308,7 @@ class SUMixLoss(nn.Module):
 
     def extra_repr(self) -> str:
         return (f'gamma={self.gamma}, lam_reduction={self.lam_reduction!r}, '
-                f'clean_pass={self.clean_pass!r}, ratio={self.ratio!r}, '
+                f'ratio={self.ratio!r}, '
                 f'tau={self.tau}, direction={self.direction!r}, '
                 f'eta={self.eta}, blend={self.blend}, '
                 f'reg_scale={self.reg_scale}')

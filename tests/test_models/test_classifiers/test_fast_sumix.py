@@ -1,5 +1,6 @@
-"""Fast SUMix (``SUMixLoss(clean_pass='no_grad')``) against faithful SUMix."""
+"""Fast SUMix (``MixupClassifier(clean_pass='no_grad')``) vs faithful SUMix."""
 import copy
+import warnings
 
 import numpy as np
 import pytest
@@ -23,8 +24,8 @@ def twin_models():
     torch.manual_seed(0)
     full = build_tiny_classifier(sumix=True).train()
     fast = copy.deepcopy(full)
-    fast.sumix.clean_pass = 'no_grad'
-    assert full.sumix.clean_pass == 'full'
+    fast.clean_pass = 'no_grad'
+    assert full.clean_pass == 'full'
     return full, fast
 
 
@@ -97,7 +98,7 @@ def test_fast_variant_trains():
     torch.manual_seed(0)
     model = build_tiny_classifier(
         sumix=True, mixer=dict(type='BatchCutMix', alpha=0.2)).train()
-    model.sumix.clean_pass = 'no_grad'
+    model.clean_pass = 'no_grad'
     wrapper = OptimWrapper(
         torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9))
     # learnable: the class sets which rows are bright
@@ -115,7 +116,24 @@ def test_fast_variant_trains():
 
 
 def test_config_switch_and_error_message():
-    assert SUMixLoss().clean_pass == 'full'
-    assert "clean_pass='no_grad'" in repr(SUMixLoss(clean_pass='no_grad'))
+    assert build_tiny_classifier(sumix=True).clean_pass == 'full'
+    model = build_tiny_classifier(sumix=True, clean_pass='no_grad')
+    assert model.clean_pass == 'no_grad'
     with pytest.raises(ValueError, match="'full' = faithful"):
-        SUMixLoss(clean_pass='nograd')
+        build_tiny_classifier(sumix=True, clean_pass='nograd')
+    # the loss does not own the switch: a direct argument names the fix
+    with pytest.raises(ValueError, match='MixupClassifier\\(clean_pass'):
+        SUMixLoss(clean_pass='no_grad')
+
+
+def test_legacy_sumix_clean_pass_moves_to_the_classifier():
+    legacy = dict(type='SUMixLoss', gamma=0.5, clean_pass='no_grad')
+    with pytest.warns(DeprecationWarning, match='model.clean_pass'):
+        model = build_tiny_classifier(sumix=legacy)
+    assert model.clean_pass == 'no_grad'
+    assert not hasattr(model.sumix, 'clean_pass')
+    assert legacy['clean_pass'] == 'no_grad'  # the config is not mutated
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DeprecationWarning)
+        with pytest.raises(ValueError, match='disagree'):
+            build_tiny_classifier(sumix=legacy, clean_pass='full')
