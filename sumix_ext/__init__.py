@@ -13,16 +13,22 @@ head -> loss and crosses nothing else):
 * ``models/losses/``: ``sumix_loss.py`` (the SUMix maths),
   ``sumix_ratios.py`` (the ratio forms), ``mix_ce.py``;
 * ``models/heads/``, ``models/classifiers/`` (``MixupClassifier`` owns the
-  clean + mixed forward, ``sumix_forward``), ``models/backbones/``,
-  ``models/utils/`` (the NaN/Inf guard);
+  clean + mixed forward, ``sumix_forward``, and its ``clean_pass``),
+  ``models/backbones/``, ``models/utils/`` (the NaN/Inf guard);
 * ``datasets/``: no-download datasets and synthetic stand-ins;
 * ``engine/``: runner, hooks, optim wrappers, checkpoint fit checks,
   pre-flight messages (``models/`` and ``engine/`` do not import each
   other);
-* ``evaluation/``: analysis logic behind ``tools/`` (calibration and the
-  ``ECE`` metric, occlusion, Grad-CAM, ratio fidelity, study runner, logs);
+* ``evaluation/``: analysis logic behind the commands (calibration and the
+  ``ECE`` metric, occlusion, Grad-CAM, ratio fidelity, study runner, logs,
+  ``CheckpointSet``: config + checkpoints loaded one model at a time);
 * ``apis/``: config loading, runner building, one-line errors, CLI helpers
-  and the Python API (``init_model``, ``inference_model``);
+  (``cli.py``: shared argument groups, output writers) and the Python API
+  (``init_model``, ``inference_model``);
+* ``commands/``: one module per tool (``parse_args`` + ``main``);
+  ``tools/**/*.py`` are scripts of a few lines that call them, and tests
+  import them (``import sumix_ext`` does not);
+* ``benchmark/``: the step-cost harness (clocks, machine info, variants);
 * ``compat/``: small documented fixes of the pinned stack.
 
 Naming: registered mixers are ``Batch<Name>`` (never colliding with

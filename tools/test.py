@@ -1,133 +1,15 @@
 """Evaluate a checkpoint (mmpretrain's tools/test.py conventions).
 
-Example:
-    python tools/test.py CONFIG work_dirs/NAME/epoch_4.pth
-    python tools/test.py CONFIG CKPT --out results.pkl
+Run ``python tools/test.py --help`` for the options. This script only wires the
+command line: the arguments, the documentation and the work live in
+:mod:`sumix_ext.commands.test`.
 """
-import argparse
-import os
 import os.path as osp
 import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from sumix_ext.apis import (DictActionLazy,  # noqa: E402
-                            apply_dataloader_defaults, build_runner_from_cfg,
-                            cli_errors, close_distributed, load_config)
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description='Test (and eval) a model')
-    parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir',
-                        help='the directory to save the file containing '
-                        'evaluation metrics')
-    parser.add_argument('--out', help='the file to output results.')
-    parser.add_argument('--out-item',
-                        choices=['metrics', 'pred'],
-                        help='To output whether metrics or predictions. '
-                        'Defaults to output predictions.')
-    parser.add_argument('--show-dir',
-                        help='save the visualised predictions (images with '
-                        'labels) to this folder')
-    parser.add_argument('--show', action='store_true',
-                        help='show the visualised predictions in a window')
-    parser.add_argument('--interval', type=int, default=1,
-                        help='visualise every N-th sample')
-    parser.add_argument('--wait-time', type=float, default=2,
-                        help='seconds each --show window stays')
-    parser.add_argument('--no-pin-memory', action='store_true',
-                        help='disable pin_memory in the test dataloader')
-    parser.add_argument('--tta', action='store_true',
-                        help='test-time augmentation (needs tta_model and '
-                        'tta_pipeline in the config)')
-    parser.add_argument('--amp', action='store_true',
-                        help='enable automatic-mixed-precision test')
-    parser.add_argument('--unsafe-load', action='store_true',
-                        help='allow full unpickling of a checkpoint that '
-                        'weights_only loading refuses (trusted files only)')
-    parser.add_argument('--partial-load', action='store_true',
-                        help='evaluate a checkpoint that fits the model only '
-                        'in part (default: one error line)')
-    parser.add_argument('--cfg-options', nargs='+', action=DictActionLazy,
-                        help='override settings in the config, key=value')
-    parser.add_argument('--launcher',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
-
-
-def merge_args(cfg, args):
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
-    cfg.load_from = args.checkpoint
-    cfg.resume = False
-    if args.amp:
-        cfg.test_cfg = dict(cfg.get('test_cfg') or {}, fp16=True)
-    if args.out_item and not args.out:
-        raise ValueError(f'--out-item {args.out_item} needs --out FILE.pkl '
-                         '(where to write it)')
-    if args.out:
-        if not args.out.endswith(('.pkl', '.pickle')):
-            raise ValueError(f'--out must name a .pkl file, got '
-                             f'{args.out!r}; e.g. --out results.pkl')
-        if args.out_item in (None, 'pred'):
-            cfg.test_evaluator = [
-                cfg.test_evaluator
-            ] if isinstance(cfg.test_evaluator, dict) else list(
-                cfg.test_evaluator)
-            cfg.test_evaluator.append(
-                dict(type='DumpResults', out_file_path=args.out))
-    if args.show or args.show_dir:
-        vis = cfg.default_hooks.get('visualization')
-        if vis is None:
-            raise KeyError('--show/--show-dir need '
-                           "default_hooks.visualization (mmpretrain's "
-                           'VisualizationHook) in the config')
-        vis.update(enable=True, show=args.show, interval=args.interval,
-                   wait_time=args.wait_time)
-        if args.show_dir:
-            vis['out_dir'] = args.show_dir
-    apply_dataloader_defaults(cfg, args.no_pin_memory)
-    if args.tta:
-        if 'tta_model' not in cfg or 'tta_pipeline' not in cfg:
-            raise KeyError('--tta needs tta_model and tta_pipeline in the '
-                           "config, e.g. tta_model = dict(type="
-                           "'AverageClsScoreTTA') and a tta_pipeline with "
-                           'TestTimeAug')
-        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
-        cfg.tta_model.module = cfg.model
-        cfg.model = cfg.tta_model
-    if args.unsafe_load:
-        cfg.unsafe_load = True
-    if args.partial_load:
-        cfg.load_partial = True
-    return cfg
-
-
-def main(argv=None):
-    args = parse_args(argv)
-    with cli_errors():
-        if not osp.isfile(args.checkpoint):
-            raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
-        cfg = merge_args(load_config(args.config, args.cfg_options), args)
-        runner = build_runner_from_cfg(cfg)
-        metrics = runner.test()
-        close_distributed()
-        if args.out and args.out_item == 'metrics':
-            import mmengine
-            mmengine.dump(metrics, args.out)
-    return metrics
-
+from sumix_ext.commands.test import main  # noqa: E402
 
 if __name__ == '__main__':
     main()

@@ -1,5 +1,11 @@
-"""Command-line helpers shared by every tool."""
+"""Command-line helpers shared by every tool (``tools/*.py``,
+``tools/analysis_tools``, ``tools/visualization``): argument groups and
+output writers. Tools parse arguments with these and hand the work to the
+package; nothing here trains or evaluates."""
 import argparse
+import json
+import os
+import os.path as osp
 
 
 class DictActionLazy(argparse.Action):
@@ -10,3 +16,114 @@ class DictActionLazy(argparse.Action):
         from mmengine.config import DictAction
         DictAction(self.option_strings, self.dest)(parser, namespace, values,
                                                    option_string)
+
+
+def add_model_args(parser: argparse.ArgumentParser,
+                   checkpoints_nargs: str = '+',
+                   device_default=None) -> None:
+    """``CONFIG CHECKPOINT...`` plus ``--labels/--device/--num-images/
+    --batch-size/--unsafe-load/--partial-load/--cfg-options``: the arguments
+    :meth:`sumix_ext.evaluation.CheckpointSet.from_args` reads.
+
+    Args:
+        parser (ArgumentParser): The tool's parser.
+        checkpoints_nargs (str): ``'+'`` (at least one checkpoint) or
+            ``'*'`` (a tool that also works without a model).
+        device_default (str, optional): None = cuda if available else cpu.
+    """
+    parser.add_argument('config', help='model/data config file')
+    parser.add_argument('checkpoints', nargs=checkpoints_nargs,
+                        help='one or more checkpoints of that model')
+    parser.add_argument('--labels', nargs='+',
+                        help='legend label per checkpoint (default: run '
+                        'name = the checkpoint folder)')
+    parser.add_argument('--device', default=device_default,
+                        help='cuda if available else cpu')
+    parser.add_argument('--num-images', type=int, default=None,
+                        help='evaluate the first N test images (default all)')
+    parser.add_argument('--batch-size', type=int, default=None,
+                        help='override the test batch size')
+    add_load_args(parser)
+    add_cfg_options(parser)
+
+
+def add_cfg_options(parser: argparse.ArgumentParser) -> None:
+    """``--cfg-options key=value ...`` (mmengine's ``DictAction``)."""
+    parser.add_argument('--cfg-options', nargs='+', action=DictActionLazy,
+                        help='override settings in the config, key=value '
+                        '(merged into the config file)')
+
+
+def add_load_args(parser: argparse.ArgumentParser) -> None:
+    """``--unsafe-load`` and ``--partial-load``: how checkpoints load
+    (``cfg.unsafe_load`` / ``cfg.load_partial`` via
+    :func:`merge_common_args`, or
+    :class:`~sumix_ext.evaluation.CheckpointSet`).
+    """
+    parser.add_argument('--unsafe-load', action='store_true',
+                        help='allow full unpickling of checkpoints that '
+                        'weights_only loading refuses (trusted files only)')
+    parser.add_argument('--partial-load', action='store_true',
+                        help='accept checkpoints that fit the model only in '
+                        'part (default: one error line)')
+
+
+def add_launcher_args(parser: argparse.ArgumentParser) -> None:
+    """``--launcher`` and ``--local-rank`` of mmpretrain's train/test."""
+    parser.add_argument('--launcher',
+                        choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def parse_launcher_args(parser: argparse.ArgumentParser,
+                        argv=None) -> argparse.Namespace:
+    """Parse ``argv``; export ``LOCAL_RANK`` from ``--local-rank`` when
+    the launcher did not set it (``torch.distributed.launch`` style)."""
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def merge_common_args(cfg, args: argparse.Namespace):
+    """The part of train/test's argument merge they share: ``--launcher``,
+    ``--work-dir`` (default ``./work_dirs/<config name>``, as mmpretrain),
+    ``--unsafe-load``, ``--partial-load``.
+
+    Args:
+        cfg (Config): The loaded config (changed in place).
+        args (Namespace): Parsed arguments with ``config``, ``work_dir``,
+            ``launcher``, ``unsafe_load``, ``partial_load``.
+
+    Returns:
+        Config: ``cfg``.
+    """
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    if args.unsafe_load:
+        cfg.unsafe_load = True
+    if args.partial_load:
+        cfg.load_partial = True
+    return cfg
+
+
+def write_outputs(out_dir: str, name: str, payload, markdown: str) -> None:
+    """Write ``<name>.json`` and ``<name>.md`` in ``out_dir``."""
+    os.makedirs(out_dir, exist_ok=True)
+    with open(osp.join(out_dir, f'{name}.json'), 'w') as f:
+        json.dump(payload, f, indent=2)
+    with open(osp.join(out_dir, f'{name}.md'), 'w') as f:
+        f.write(markdown)
+
+
+def agg_pyplot():
+    """matplotlib's pyplot on the non-interactive Agg backend."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    return plt

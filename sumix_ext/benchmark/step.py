@@ -19,7 +19,8 @@ VARIANTS = {
     'a': 'stock ImageClassifier + mmpretrain CutMix',
     'b': 'MixupClassifier + BatchCutMix',
     'c': 'MixupClassifier + BatchCutMix + SUMix (faithful)',
-    'd': "MixupClassifier + BatchCutMix + SUMix fast (model.clean_pass='no_grad')",
+    'd': 'MixupClassifier + BatchCutMix + SUMix fast '
+         "(model.clean_pass='no_grad')",
     'p1': 'bare PyTorch step, one pass (reference)',
     'p2': 'bare PyTorch step, two passes: mixed + clean (reference)',
 }
@@ -279,14 +280,19 @@ def memory_child(args) -> dict:
          'build peak)'))
 
 
-def bench_memory(args, argv: List[str], script: str) -> Dict[str, dict]:
+def bench_memory(args, argv: List[str], module: str) -> Dict[str, dict]:
     """Peak memory of each variant, each in its own fresh subprocess
-    (``python script argv --memory-child VARIANT``)."""
+    (``python -m module argv --memory-child VARIANT``)."""
+    import os
+    import os.path as osp
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        p for p in (root, os.environ.get('PYTHONPATH')) if p))
     out = {}
     for v in args.variants:
         proc = subprocess.run(
-            [sys.executable, script] + argv +
-            ['--memory-child', v], capture_output=True, text=True)
+            [sys.executable, '-m', module] + argv +
+            ['--memory-child', v], capture_output=True, text=True, env=env)
         if proc.returncode != 0:
             raise RuntimeError(f'memory run of variant ({v}) failed:\n'
                                f'{proc.stderr[-2000:]}')

@@ -6,7 +6,8 @@ mmpretrain's ``METRICS``)."""
 from .calibration import ReliabilityBins, reliability_bins
 from .ece_metric import ECE
 from .grad_cam import GradCAM
-from .inference import (build_test_loader, checkpoint_labels, default_device,
+from .inference import (CheckpointSet, build_test_loader, checkpoint_labels,
+                        default_device,
                         init_classifier, iter_batches, load_eval_config,
                         pixel_to_input)
 from .occlusion import OCCLUSION_MODES, occlude, occlusion_mask
@@ -18,7 +19,7 @@ from .run_logs import (VAL_TOP1, find_json_logs, load_records,
 
 __all__ = [
     'ECE', 'ReliabilityBins', 'reliability_bins', 'GradCAM',
-    'build_test_loader',
+    'CheckpointSet', 'build_test_loader',
     'checkpoint_labels', 'default_device', 'init_classifier', 'iter_batches',
     'load_eval_config', 'pixel_to_input',
     'OCCLUSION_MODES', 'occlude', 'occlusion_mask', 'GroupResult',

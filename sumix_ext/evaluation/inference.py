@@ -1,5 +1,5 @@
 """Load a classifier from config + checkpoint and feed it test batches."""
-from typing import Iterator, Optional, Tuple
+from typing import Iterator, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
@@ -162,3 +162,66 @@ def checkpoint_labels(checkpoints, labels=None):
         f'{r}/{osp.splitext(osp.basename(c))[0]}' if runs.count(r) > 1 else r
         for r, c in zip(runs, checkpoints)
     ]
+
+
+class CheckpointSet:
+    """The ``CONFIG CHECKPOINT...`` of an analysis tool: the merged config,
+    one label per checkpoint, and the models, loaded one at a time.
+
+    The loop every per-checkpoint tool (calibration, occlusion robustness,
+    Grad-CAM, ratio fidelity) runs::
+
+        ckpts = CheckpointSet.from_args(args)
+        loader = build_test_loader(ckpts.cfg, ...)
+        for checkpoint, label, model in ckpts:
+            ...
+
+    Args:
+        config (str): Config file.
+        checkpoints (Sequence[str]): Checkpoint files (may be empty).
+        labels (Sequence[str], optional): One legend label per checkpoint;
+            None: the run names (:func:`checkpoint_labels`).
+        cfg_options (dict, optional): ``--cfg-options`` overrides.
+        device (str, optional): None = :func:`default_device`.
+        partial_load (bool): Accept checkpoints that fit only in part.
+        unsafe_load (bool): Allow full unpickling of checkpoints that the
+            safe loader refuses (:mod:`sumix_ext.compat.torch_load`).
+    """
+
+    def __init__(self, config: str, checkpoints: Sequence[str],
+                 labels: Optional[Sequence[str]] = None,
+                 cfg_options: Optional[dict] = None,
+                 device: Optional[str] = None, partial_load: bool = False,
+                 unsafe_load: bool = False):
+        if unsafe_load:
+            from ..compat import allow_unsafe_load
+            allow_unsafe_load(True)
+        self.cfg = load_eval_config(config, cfg_options)
+        self.checkpoints = list(checkpoints)
+        self.labels = checkpoint_labels(self.checkpoints, labels)
+        self.device = device or default_device()
+        self.partial_load = partial_load
+
+    @classmethod
+    def from_args(cls, args) -> 'CheckpointSet':
+        """Build from the arguments of
+        :func:`sumix_ext.apis.cli.add_model_args`."""
+        return cls(args.config, args.checkpoints, args.labels,
+                   args.cfg_options, args.device,
+                   getattr(args, 'partial_load', False),
+                   getattr(args, 'unsafe_load', False))
+
+    def __len__(self) -> int:
+        return len(self.checkpoints)
+
+    def load(self, checkpoint: Optional[str]) -> torch.nn.Module:
+        """The classifier of ``cfg`` with ``checkpoint`` (None: random
+        init), in eval mode on :attr:`device`."""
+        return init_classifier(self.cfg, checkpoint, self.device,
+                               self.partial_load)
+
+    def __iter__(self) -> Iterator[Tuple[str, str, torch.nn.Module]]:
+        """Yield ``(checkpoint, label, model)``, one model in memory at a
+        time."""
+        for checkpoint, label in zip(self.checkpoints, self.labels):
+            yield checkpoint, label, self.load(checkpoint)

@@ -246,7 +246,7 @@ def scatter_plot(panels: Dict[str, Dict[str, np.ndarray]],
                  names: Sequence[str], path: str) -> None:
     """A grid of scatter plots: rows = panels (e.g. mixer at a batch size),
     columns = ratios ``names`` against the truth ``s``."""
-    from .cli import agg_pyplot
+    from ..apis.cli import agg_pyplot
     plt = agg_pyplot()
     rows = len(panels)
     fig, axes = plt.subplots(rows, len(names), squeeze=False,

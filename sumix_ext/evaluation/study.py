@@ -245,7 +245,7 @@ def markdown_table(results: Dict[str, dict], baseline: Optional[str] = None,
 
 def bar_plot(results: Dict[str, dict], path: str, title: str = '') -> None:
     """Horizontal bars of validation and test top-1 (mean ± std) per arm."""
-    from .cli import agg_pyplot
+    from ..apis.cli import agg_pyplot
     plt = agg_pyplot()
     names = [n for n in results if results[n]['val'][0] is not None]
     if not names:

@@ -1,26 +1,23 @@
 """Issue #6, guarantee 7: each bad input gives one ``error: ...`` line with
 the cause and the fix (no traceback), through ``tools/train.py``'s
-``main(argv)``, in-process."""
-import importlib.util
+command module (:mod:`sumix_ext.commands.train`), in-process."""
+import importlib
 import os
 import os.path as osp
 
 import numpy as np
 import pytest
 
-from tests.conftest import REPO, make_fashion_mnist, tiny_fmnist_cfg_options
+from tests.conftest import make_fashion_mnist, tiny_fmnist_cfg_options
 from tests.test_reliability.utils import DEMO
 
 
-def _load_tool(name):
-    spec = importlib.util.spec_from_file_location(
-        f'sumix_tool_{name}', osp.join(REPO, 'tools', f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _command(name):
+    """The command module behind ``tools/<name>.py``."""
+    return importlib.import_module(f'sumix_ext.commands.{name}')
 
 
-TRAIN = _load_tool('train')
+TRAIN = _command('train')
 
 
 @pytest.fixture(autouse=True)

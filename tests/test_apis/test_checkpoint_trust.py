@@ -10,11 +10,11 @@ import torch
 
 from tests.conftest import tiny_fmnist_cfg_options
 from tests.test_apis.test_bad_inputs import (  # noqa: F401  (fixtures)
-    _cfg, _error_line, _fast_config_text, _load_tool, data)
+    _cfg, _error_line, _fast_config_text, _command, data)
 from tests.test_reliability.utils import DEMO
 
-TEST = _load_tool('test')
-TRAIN = _load_tool('train')
+TEST = _command('test')
+TRAIN = _command('train')
 
 
 def _foreign(tmp_path):

@@ -8,7 +8,6 @@ from mmpretrain.datasets.categories import FGVCAIRCRAFT_CATEGORIES
 from mmpretrain.registry import DATASETS
 
 import sumix_ext  # noqa: F401
-from ..conftest import REPO
 from ..test_datasets import fixtures
 from .common import CONFIG_ROOT, load
 
@@ -49,12 +48,8 @@ def test_piece_builds_train_and_test_sets(tmp_path, piece):
 
 
 def _train_main():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'sumix_train_tool', osp.join(REPO, 'tools', 'train.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.main
+    from sumix_ext.commands.train import main
+    return main
 
 
 def test_train_without_data_is_one_line(tmp_path, capsys, monkeypatch):

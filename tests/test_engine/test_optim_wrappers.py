@@ -1,5 +1,4 @@
 """CPU bf16 optim wrapper and what ``tools/train.py --amp`` selects."""
-import importlib.util
 import os.path as osp
 
 import pytest
@@ -17,11 +16,8 @@ DEMO = osp.join(REPO, 'configs/fashion_mnist/'
 
 
 def _train_tool():
-    spec = importlib.util.spec_from_file_location(
-        'sumix_train_tool', osp.join(REPO, 'tools', 'train.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from sumix_ext.commands import train
+    return train
 
 
 def _batch(n=8):

@@ -1,6 +1,6 @@
 """Every analysis tool on tiny checkpoints built on the fly from the demo
-config (run in-process through each tool's ``main(argv)``)."""
-import importlib.util
+config (run in-process through each tool's command module,
+:mod:`sumix_ext.commands`, ``main(argv)``)."""
 import json
 import os.path as osp
 
@@ -8,19 +8,13 @@ import pytest
 import torch
 from PIL import Image
 
-from tests.conftest import REPO, make_fashion_mnist, tiny_fmnist_cfg_options
+from sumix_ext.commands import (calibration, occlusion_robustness,
+                                plot_curves, print_config, summarize_results,
+                                vis_cam)
+from tests.conftest import make_fashion_mnist, tiny_fmnist_cfg_options
 from tests.test_evaluation.logs import make_work_dirs, write_run
 
 DEMO = 'configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py'
-
-
-def load_tool(relpath):
-    path = osp.join(REPO, relpath)
-    name = 'tool_' + osp.splitext(osp.basename(path))[0]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -57,7 +51,7 @@ def assert_png(path, min_w=200, min_h=200):
 
 
 def test_occlusion_and_calibration_agree_and_make_pictures(tiny, tmp_path):
-    occ = load_tool('tools/analysis_tools/occlusion_robustness.py')
+    occ = occlusion_robustness
     out = str(tmp_path / 'an')
     curves = occ.main([DEMO] + tiny['ckpts'] + [
         '--labels', 'A', 'B', '--steps', '6', '--out-dir', out,
@@ -75,7 +69,7 @@ def test_occlusion_and_calibration_agree_and_make_pictures(tiny, tmp_path):
     md = open(osp.join(out, 'occlusion.md')).read()
     assert '| A | ' in md and '| 100% |' in md
 
-    cal = load_tool('tools/analysis_tools/calibration.py')
+    cal = calibration
     rows = cal.main([DEMO] + tiny['ckpts'] + [
         '--labels', 'A', 'B', '--bins', '10', '--out-dir', out,
         '--device', 'cpu', '--cfg-options'] + tiny['opts'])
@@ -91,7 +85,7 @@ def test_occlusion_and_calibration_agree_and_make_pictures(tiny, tmp_path):
 
 
 def test_vis_cam_side_by_side(tiny, tmp_path):
-    cam = load_tool('tools/visualization/vis_cam.py')
+    cam = vis_cam
     out = str(tmp_path / 'cam.png')
     table = cam.main([DEMO] + tiny['ckpts'] + [
         '--indices', '0', '3', '5', '--target-layer', 'backbone.layer4',
@@ -105,14 +99,14 @@ def test_vis_cam_side_by_side(tiny, tmp_path):
 
 
 def test_tools_report_bad_input_in_one_line(tiny, tmp_path, capsys):
-    cam = load_tool('tools/visualization/vis_cam.py')
+    cam = vis_cam
     with pytest.raises(SystemExit) as exc:
         cam.main([DEMO, tiny['ckpts'][0], '--indices', '99', '--out-file',
                   str(tmp_path / 'x.png'), '--cfg-options'] + tiny['opts'])
     assert exc.value.code == 2
     assert 'error: --indices [99] out of range: the test set has 32' in \
         capsys.readouterr().err
-    occ = load_tool('tools/analysis_tools/occlusion_robustness.py')
+    occ = occlusion_robustness
     with pytest.raises(SystemExit):
         occ.main([DEMO, str(tmp_path / 'missing.pth'), '--out-dir',
                   str(tmp_path), '--cfg-options'] + tiny['opts'])
@@ -128,7 +122,7 @@ def test_plot_curves_of_two_runs(tmp_path):
                      train_loss=[2.0, 1.5, 1.0], sumix=False)
     ours = write_run(str(tmp_path), 'cutmix-sumix', [52.0, 63.0, 68.0],
                      train_loss=[2.2, 1.6, 1.2], sumix=True)
-    tool = load_tool('tools/analysis_tools/plot_curves.py')
+    tool = plot_curves
     out = str(tmp_path / 'curves.png')
     finals = tool.main([base, ours, '--out-file', out])
     assert_png(out, min_w=800)
@@ -143,7 +137,7 @@ def test_plot_curves_of_two_runs(tmp_path):
 
 def test_summarize_results_tool(tmp_path, capsys):
     make_work_dirs(str(tmp_path / 'work_dirs'))
-    tool = load_tool('tools/analysis_tools/summarize_results.py')
+    tool = summarize_results
     tool.main([str(tmp_path / 'work_dirs'), '--out-dir', str(tmp_path)])
     printed = capsys.readouterr().out
     assert '| CutMix | 59.50 ± 7.07 | 61.50 ± 7.07 | +2.00 |' in printed
@@ -157,7 +151,7 @@ def test_summarize_results_tool(tmp_path, capsys):
 
 
 def test_print_config_resolves_bases_and_options(capsys, tmp_path):
-    tool = load_tool('tools/misc/print_config.py')
+    tool = print_config
     out = str(tmp_path / 'resolved.py')
     tool.main(['configs/fashion_mnist/resnet18-w16_cutmix_fmnist-demo.py',
                '--cfg-options', 'model.mixer.alpha=1.0', '--out', out])
@@ -172,7 +166,7 @@ def test_print_config_resolves_bases_and_options(capsys, tmp_path):
 
 
 def test_vis_cam_shows_bgr_inputs_as_rgb():
-    cam = load_tool('tools/visualization/vis_cam.py')
+    cam = vis_cam
     raw = torch.zeros(3, 2, 2, dtype=torch.uint8)
     raw[0] = 255  # blue in BGR
     rgb, cmap = cam.to_display(raw, bgr=True)
@@ -183,7 +177,7 @@ def test_vis_cam_shows_bgr_inputs_as_rgb():
 
 
 def test_vis_cam_speaks_mmpretrain_argument_names(tiny, tmp_path):
-    cam = load_tool('tools/visualization/vis_cam.py')
+    cam = vis_cam
     out = str(tmp_path / 'c.png')
     table = cam.main([DEMO, tiny['ckpts'][0], '--indices', '0', '1',
                       '--target-layers', 'backbone.layer3',

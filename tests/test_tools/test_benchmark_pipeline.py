@@ -4,10 +4,10 @@ import json
 
 import pytest
 
+from sumix_ext.commands import benchmark_pipeline
 from sumix_ext.datasets.synthetic import write_imagenet
-from tests.test_tools.test_analysis_tools import load_tool
 
-TOOL = load_tool('tools/analysis_tools/benchmark_pipeline.py')
+TOOL = benchmark_pipeline
 CIFAR = 'configs/cifar100/resnet18_cutmix-sumix_1xb100-800e_cifar100.py'
 
 

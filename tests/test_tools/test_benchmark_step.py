@@ -1,13 +1,11 @@
 """Smoke test of tools/analysis_tools/benchmark_step.py at tiny sizes (no
 timing assertions: only that every variant, ratio and field is produced)."""
-import importlib.util
 import json
-import os.path as osp
 
 import pytest
 import torch
 
-from tests.conftest import REPO, run_tool
+from tests.conftest import run_tool
 
 SCRIPT = 'tools/analysis_tools/benchmark_step.py'
 TINY = ['--batch-size', '4', '--repeats', '1', '--warmup', '0', '--width',
@@ -16,11 +14,8 @@ TINY = ['--batch-size', '4', '--repeats', '1', '--warmup', '0', '--width',
 
 
 def _module():
-    spec = importlib.util.spec_from_file_location(
-        'benchmark_step', osp.join(REPO, SCRIPT))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from sumix_ext.commands import benchmark_step
+    return benchmark_step
 
 
 def test_benchmark_table_and_json(tmp_path):

@@ -1,24 +1,17 @@
 """The gallery (tools/visualization/vis_mix.py) and the benchmark
-(tools/analysis_tools/benchmark_mixers.py), run in-process on tiny data."""
-import importlib.util
+(tools/analysis_tools/benchmark_mixers.py): their command modules, run
+in-process on tiny data."""
 import json
 import os.path as osp
 
 import pytest
 import torch
 
+from sumix_ext.commands import benchmark_mixers, vis_mix
 from tests.conftest import REPO, build_tiny_classifier
 
 DEMO = osp.join(REPO, 'configs/fashion_mnist/'
                 'resnet18-w16_cutmix-sumix_fmnist-demo.py')
-
-
-def load_tool(rel_path):
-    spec = importlib.util.spec_from_file_location(
-        osp.basename(rel_path)[:-3], osp.join(REPO, rel_path))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def tiny_opts(root):
@@ -38,7 +31,7 @@ def png_size(path):
 
 def test_gallery_draws_one_row_per_mixer_with_lam(fmnist_root, tmp_path,
                                                   capsys):
-    vis = load_tool('tools/visualization/vis_mix.py')
+    vis = vis_mix
     out = str(tmp_path / 'g.png')
     assert vis.main([DEMO, '--out', out, '--num', '3'] +
                     tiny_opts(fmnist_root)) == 0
@@ -49,7 +42,7 @@ def test_gallery_draws_one_row_per_mixer_with_lam(fmnist_root, tmp_path,
 
 def test_gallery_with_checkpoint_adds_lam_tilde(fmnist_root, tmp_path,
                                                 monkeypatch):
-    vis = load_tool('tools/visualization/vis_mix.py')
+    vis = vis_mix
     model = build_tiny_classifier(sumix=True, in_channels=1)
     ckpt = str(tmp_path / 'tiny.pth')
     torch.save(dict(state_dict=model.state_dict(), meta={}), ckpt)
@@ -68,7 +61,7 @@ def test_gallery_with_checkpoint_adds_lam_tilde(fmnist_root, tmp_path,
 
 
 def test_gallery_bad_input_is_one_line(fmnist_root, tmp_path, capsys):
-    vis = load_tool('tools/visualization/vis_mix.py')
+    vis = vis_mix
     with pytest.raises(SystemExit) as exc:
         vis.main([DEMO, '--num', '1'] + tiny_opts(fmnist_root))
     assert exc.value.code == 2
@@ -76,7 +69,7 @@ def test_gallery_bad_input_is_one_line(fmnist_root, tmp_path, capsys):
 
 
 def test_benchmark_prints_a_row_per_mixer_and_writes_json(tmp_path, capsys):
-    bench = load_tool('tools/analysis_tools/benchmark_mixers.py')
+    bench = benchmark_mixers
     out = str(tmp_path / 'b.json')
     bench.main(['--shapes', '4x1x16x16', '--step-repeats', '1',
                 '--mix-repeats', '1', '--mixers', 'BatchMixup', 'BatchFMix',
@@ -92,7 +85,7 @@ def test_benchmark_prints_a_row_per_mixer_and_writes_json(tmp_path, capsys):
 
 
 def test_benchmark_rejects_bad_shapes(capsys):
-    bench = load_tool('tools/analysis_tools/benchmark_mixers.py')
+    bench = benchmark_mixers
     with pytest.raises(SystemExit):
         bench.main(['--shapes', '32x32'])
     assert 'NxCxHxW' in capsys.readouterr().err

@@ -4,10 +4,11 @@ import json
 import os.path as osp
 import pickle
 
+from sumix_ext.commands import sumix_study
 from tests.test_evaluation.logs import write_run
-from tests.test_tools.test_analysis_tools import assert_png, load_tool
+from tests.test_tools.test_analysis_tools import assert_png
 
-STUDY = load_tool('tools/analysis_tools/sumix_study.py')
+STUDY = sumix_study
 
 
 def test_report_from_logs(tmp_path):

@@ -54,9 +54,9 @@ def test_tools_test_flags_are_honoured_or_one_line(tmp_path, capsys):
     import os
 
     from tests.conftest import make_fashion_mnist, tiny_fmnist_cfg_options
-    from tests.test_apis.test_bad_inputs import _error_line, _load_tool
+    from tests.test_apis.test_bad_inputs import _error_line, _command
     from tests.test_reliability.utils import DEMO
-    test, train = _load_tool('test'), _load_tool('train')
+    test, train = _command('test'), _command('train')
     data = make_fashion_mnist(str(tmp_path / 'fm'), n_train=32, n_test=16)
     work = str(tmp_path / 'w')
     opts = tiny_fmnist_cfg_options(data, work, epochs=1)

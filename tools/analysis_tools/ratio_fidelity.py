@@ -1,133 +1,17 @@
 """Ratio fidelity: area ``lam`` and SUMix's corrected ratios of every form
 against the true semantic share of each mixed image (docs/sumix_analysis.md).
 
-For every mask-based mixer and batch size, mixes images of the config's
-validation (or test) split, computes the true share ``s`` from an object map
-(pixel mass by default: objects on black, e.g. Fashion-MNIST) and scores
-``lam`` and, per checkpoint, every ratio form (per sample and batch mean):
-mean |x - s|, correlation, majority flips, saturation and the error where
-``lam`` is off by more than 0.2. Logic:
-:mod:`sumix_ext.evaluation.ratio_fidelity`.
-
-Example:
-    python tools/analysis_tools/ratio_fidelity.py \\
-        configs/fashion_mnist/study/resnet18-w16_fmnist-1k-100e_study.py \\
-        work_dirs/sumix_study/cutmix_seed0/epoch_100.pth \\
-        --mixers CutMix FMix --batch-sizes 8 64 256 --out-dir work_dirs/fid
-
-Writes ``ratio_fidelity.json``/``.md`` (every score) and
-``ratio_fidelity.png`` (scatter of ratio vs truth) in ``--out-dir``.
+Run ``python tools/analysis_tools/ratio_fidelity.py --help`` for the options.
+This script only wires the command line: the arguments, the documentation and
+the work live in :mod:`sumix_ext.commands.ratio_fidelity`.
 """
-import argparse
 import os.path as osp
 import sys
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, REPO)
 
-from sumix_ext.apis import cli_errors  # noqa: E402
-from sumix_ext.evaluation import cli  # noqa: E402
-
-
-def parse_args(argv=None):
-    from sumix_ext.evaluation.ratio_fidelity import (FIDELITY_MIXERS,
-                                                     FIDELITY_VARIANTS)
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('config', help='model/data config file')
-    parser.add_argument('checkpoints', nargs='*',
-                        help='checkpoints (none: score the area lam only)')
-    parser.add_argument('--labels', nargs='+', help='one per checkpoint')
-    parser.add_argument('--mixers', nargs='+', default=list(FIDELITY_MIXERS),
-                        choices=list(FIDELITY_MIXERS))
-    parser.add_argument('--batch-sizes', nargs='+', type=int,
-                        default=[8, 32, 64, 128, 256])
-    parser.add_argument('--variants', nargs='+',
-                        default=list(FIDELITY_VARIANTS),
-                        choices=list(FIDELITY_VARIANTS))
-    parser.add_argument('--truth', default='pixel_mass',
-                        help="'pixel_mass' (objects on a flat background), "
-                        "'saliency' or 'module.path:function'")
-    parser.add_argument('--background', type=float, default=0.0,
-                        help='raw value of an empty pixel (pixel_mass)')
-    parser.add_argument('--split', default='val_dataloader',
-                        choices=['val_dataloader', 'test_dataloader'])
-    parser.add_argument('--num-images', type=int, default=1024)
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--plot-batch-size', type=int, default=64)
-    parser.add_argument('--device', default='cpu')
-    parser.add_argument('--unsafe-load', action='store_true')
-    parser.add_argument('--partial-load', action='store_true',
-                        help='accept checkpoints that fit only in part')
-    parser.add_argument('--cfg-options', nargs='+',
-                        action=cli.DictActionLazy)
-    parser.add_argument('--out-dir', default='work_dirs/ratio_fidelity')
-    args = parser.parse_args(argv)
-    if args.labels and len(args.labels) != len(args.checkpoints):
-        parser.error('give one --labels entry per checkpoint')
-    if any(b < 2 for b in args.batch_sizes):
-        parser.error('--batch-sizes must be >= 2 (a mixer needs a partner)')
-    return args
-
-
-def main(argv=None) -> dict:
-    args = parse_args(argv)
-    with cli_errors():
-        import torch
-
-        from sumix_ext.evaluation import (build_test_loader,
-                                          checkpoint_labels, init_classifier,
-                                          iter_batches, load_eval_config)
-        from sumix_ext.evaluation import ratio_fidelity as rf
-        cli.apply_unsafe_load(args)
-        cfg = load_eval_config(args.config, args.cfg_options)
-        loader = build_test_loader(cfg, args.num_images, 256, args.split)
-        models = [(lab, init_classifier(cfg, c, args.device,
-                                        args.partial_load)) for c, lab in
-                  zip(args.checkpoints,
-                      checkpoint_labels(args.checkpoints, args.labels))]
-        holder = models[0][1] if models else init_classifier(
-            cfg, None, args.device)
-        batches = list(iter_batches(holder, loader))
-        images = torch.cat([b[0] for b in batches])
-        labels = torch.cat([b[1] for b in batches])
-        pre = cfg.model.get('data_preprocessor') or cfg.get(
-            'data_preprocessor', {})
-        object_map = rf.object_map_fn(args.truth, pre.get('mean', [0.0]),
-                                      pre.get('std', [1.0]),
-                                      args.background)
-        variants = {k: rf.FIDELITY_VARIANTS[k] for k in args.variants}
-        runs = [('area lam', None)] + models
-        scores, panels, md = {}, {}, []
-        for mixer in args.mixers:
-            for bs in args.batch_sizes:
-                for label, model in runs:
-                    ratios = rf.gather_ratios(
-                        images, labels, rf.FIDELITY_MIXERS[mixer], bs,
-                        object_map, model, variants, args.seed)
-                    key = f'{mixer} | batch {bs} | {label}'
-                    scores[key] = rf.score_ratios(ratios)
-                    md.append(rf.markdown_table(scores[key], f'### {key}'))
-                    if bs == args.plot_batch_size and model is not None:
-                        panels[f'{mixer} b{bs} {label}'] = ratios
-                print(f'{mixer} batch {bs}: done', flush=True)
-        summary = rf.summary_table(scores, args.variants)
-        md.insert(0, '## Summary: mean |x - s| / corr / mean |x - s| where '
-                  '|lam - s| > 0.2 (✓: all three fidelity targets met)\n\n'
-                  + summary)
-        cli.write_outputs(args.out_dir, 'ratio_fidelity', scores,
-                          '\n\n'.join(md) + '\n')
-        if panels:
-            first = next(v for k, v in scores.items()
-                         if not k.endswith('| area lam'))
-            best = [rf.best_variant(first, p) for p in
-                    ('scaled', 'retention', 'cam', 'saliency')]
-            names = ['lam', 'official', 'official [batch mean]'] + [
-                b for b in best if b]
-            rf.scatter_plot(panels, names,
-                            osp.join(args.out_dir, 'ratio_fidelity.png'))
-        print(f'saved {args.out_dir}/ratio_fidelity.{{json,md,png}}')
-    return scores
-
+from sumix_ext.commands.ratio_fidelity import main  # noqa: E402
 
 if __name__ == '__main__':
     main()

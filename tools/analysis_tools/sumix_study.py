@@ -1,128 +1,16 @@
 """The SUMix study on the fair Fashion-MNIST regime (docs/study.md).
 
-Arms x seeds of ``tools/train.py`` on one fixed config, each run tested once;
-resumable (rerun the same command, e.g. after a kill: finished runs are
-skipped, started ones continue with ``--resume``). Logic:
-:mod:`sumix_ext.evaluation.study`.
-
-Examples::
-
-    # the gate (does CutMix beat no mixing by > 2 combined stds?)
-    python tools/analysis_tools/sumix_study.py --arms vanilla cutmix
-    # every arm, 3 seeds, then the table, the gate and the plot
-    python tools/analysis_tools/sumix_study.py
-    # table + plot from the logs only (e.g. while it runs)
-    python tools/analysis_tools/sumix_study.py --only-report
+Run ``python tools/analysis_tools/sumix_study.py --help`` for the options. This
+script only wires the command line: the arguments, the documentation and the
+work live in :mod:`sumix_ext.commands.sumix_study`.
 """
-import argparse
-import json
-import os
 import os.path as osp
 import sys
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, REPO)
 
-from sumix_ext.evaluation.study import (Arm, bar_plot, collect, gate,  # noqa: E402,E501
-                                        markdown_table, run_study)
-
-CONFIG = 'configs/fashion_mnist/study/resnet18-w16_fmnist-1k-100e_study.py'
-OFF = 'model.sumix=None'
-FMIX = 'model.mixer.type=BatchFMix'
-SAMPLE = 'model.sumix.lam_reduction=sample'
-#: the study's arms; the config's own model is CutMix + official SUMix
-#: (fast clean pass). The variants' settings were chosen on the validation
-#: split by ratio fidelity (docs/sumix_analysis.md); they weight each sample
-#: by its own corrected ratio (lam_reduction='sample').
-ARMS = [
-    Arm('vanilla', 'no mixing', ['model.mixer=None', OFF]),
-    Arm('cutmix', 'CutMix', [OFF]),
-    Arm('oracle', 'CutMix, label = true pixel-mass share (oracle)', [],
-        'configs/fashion_mnist/study/'
-        'resnet18-w16_cutmix-oracle_fmnist-1k-100e_study.py'),
-    Arm('official', '+ SUMix official (N/sqrt(K) = 20)', []),
-    Arm('official-s10', '+ SUMix official at CIFAR-100 strength (10)',
-        ['model.sumix.ratio=scaled', 'model.sumix.tau=3.1623',
-         'model.sumix.direction=official']),
-    Arm('scaled', '+ SUMix scaled, paper direction, tau 0.5',
-        ['model.sumix.ratio=scaled', 'model.sumix.direction=paper',
-         'model.sumix.tau=0.5', SAMPLE]),
-    Arm('retention', '+ SUMix retention, eta 0.5',
-        ['model.sumix.ratio=retention', 'model.sumix.eta=0.5', SAMPLE]),
-    Arm('cam', '+ SUMix CAM share, blend 0.5',
-        ['model.sumix.ratio=cam', 'model.sumix.blend=0.5', SAMPLE]),
-    Arm('saliency', '+ SUMix saliency share',
-        ['model.sumix.ratio=saliency', SAMPLE]),
-    Arm('fmix', 'FMix', [FMIX, OFF]),
-    Arm('fmix-saliency', 'FMix + SUMix saliency share',
-        [FMIX, 'model.sumix.ratio=saliency', SAMPLE]),
-]
-
-
-def parse_args(argv=None) -> argparse.Namespace:
-    names = [a.name for a in ARMS]
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--config', default=CONFIG, help='the fixed config')
-    parser.add_argument('--work-root', default='work_dirs/sumix_study')
-    parser.add_argument('--arms', nargs='+', default=names, choices=names)
-    parser.add_argument('--extra-arm', nargs='+', action='append',
-                        default=[], metavar='NAME LABEL OPTION',
-                        help='another arm: its name, label and cfg-options')
-    parser.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
-    parser.add_argument('--last-k', type=int, default=5,
-                        help='median of the last k validated epochs')
-    parser.add_argument('--nice', type=int, default=10)
-    parser.add_argument('--only-report', action='store_true')
-    parser.add_argument('--dry-run', action='store_true')
-    parser.add_argument('--out', default='docs/results/sumix_study',
-                        help='writes <out>.md and <out>.json tables')
-    parser.add_argument('--plot', default='docs/images/sumix_study.png')
-    args = parser.parse_args(argv)
-    for extra in args.extra_arm:
-        if len(extra) < 2:
-            parser.error('--extra-arm needs at least NAME LABEL')
-    return args
-
-
-def main(argv=None) -> dict:
-    args = parse_args(argv)
-    os.chdir(REPO)
-    from mmengine.config import Config
-    max_epochs = int(Config.fromfile(args.config, import_custom_modules=False)
-                     .train_cfg.max_epochs)
-    arms = [a for a in ARMS if a.name in args.arms] + [
-        Arm(e[0], e[1], e[2:]) for e in args.extra_arm]
-    if not args.only_report:
-        failed = run_study(args.config, arms, args.seeds, args.work_root,
-                           max_epochs, REPO, args.nice, args.dry_run)
-        if failed:
-            print(f'{len(failed)} run(s) failed: {", ".join(failed)}; rerun '
-                  'this command to retry them')
-    if args.dry_run:
-        return {}
-    results = collect(arms, args.seeds, args.work_root, max_epochs,
-                      args.last_k)
-    base = 'cutmix' if 'cutmix' in results else None
-    text = markdown_table(results, base, args.last_k)
-    check = gate(results, 'vanilla', 'cutmix') if {
-        'vanilla', 'cutmix'} <= set(results) else None
-    if check:
-        text += ('\n\nGate (CutMix - no mixing, validation): '
-                 f'{check["diff"]:+.2f} points = {check["z"]:.1f} combined '
-                 f'stds ({"passed" if check["passed"] else "FAILED"}: '
-                 'needs > 2)')
-    print(text)
-    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-    with open(args.out + '.md', 'w') as f:
-        f.write(text + '\n')
-    with open(args.out + '.json', 'w') as f:
-        json.dump(dict(config=args.config, last_k=args.last_k, gate=check,
-                       arms=results), f, indent=1)
-    if args.plot:
-        bar_plot(results, args.plot, 'Fashion-MNIST fair regime (1k images, '
-                 f'{max_epochs} epochs, ResNet-18 w16)')
-    return results
-
+from sumix_ext.commands.sumix_study import main  # noqa: E402
 
 if __name__ == '__main__':
     main()

@@ -1,43 +1,17 @@
 """Print the resolved config (after ``_base_`` and ``--cfg-options``), as
 mmpretrain's ``tools/misc/print_config.py``.
 
-Example:
-    python tools/misc/print_config.py \
-        configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py \
-        --cfg-options model.sumix=None
+Run ``python tools/misc/print_config.py --help`` for the options. This script
+only wires the command line: the arguments, the documentation and the work live
+in :mod:`sumix_ext.commands.print_config`.
 """
-import argparse
 import os.path as osp
 import sys
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, REPO)
 
-from sumix_ext.apis import cli_errors, load_config  # noqa: E402
-from sumix_ext.evaluation.cli import DictActionLazy  # noqa: E402
-
-
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description='Print the whole config')
-    parser.add_argument('config', help='config file path')
-    parser.add_argument('--cfg-options', nargs='+', action=DictActionLazy,
-                        help='override settings in the config, key=value')
-    parser.add_argument('--out', default=None,
-                        help='also dump the resolved config to this .py '
-                        '(or .json/.yaml) file')
-    return parser.parse_args(argv)
-
-
-def main(argv=None):
-    args = parse_args(argv)
-    with cli_errors():
-        cfg = load_config(args.config, args.cfg_options)
-        print(f'Config:\n{cfg.pretty_text}')
-        if args.out:
-            cfg.dump(args.out)
-            print(f'saved {args.out}')
-    return cfg
-
+from sumix_ext.commands.print_config import main  # noqa: E402
 
 if __name__ == '__main__':
     main()
