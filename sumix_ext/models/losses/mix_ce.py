@@ -4,6 +4,8 @@ from typing import Union
 import torch
 import torch.nn.functional as F
 
+from ..mixers.base import as_lam_tensor
+
 
 def mixup_cross_entropy(logits: torch.Tensor, y_a: torch.Tensor,
                         y_b: torch.Tensor,
@@ -27,6 +29,5 @@ def mixup_cross_entropy(logits: torch.Tensor, y_a: torch.Tensor,
     logits = logits.float()
     ce_a = F.cross_entropy(logits, y_a, reduction='none')
     ce_b = F.cross_entropy(logits, y_b, reduction='none')
-    if isinstance(lam, torch.Tensor):
-        lam = lam.to(device=logits.device, dtype=torch.float32)
+    lam = as_lam_tensor(lam, logits.size(0), logits.device)
     return (lam * ce_a + (1 - lam) * ce_b).mean()
