@@ -331,6 +331,8 @@ def our_mixer_names() -> List[str]:
 def bench_mixers(args) -> Dict[str, object]:
     """Median seconds of each mixer alone on a normalised float batch."""
     from sumix_ext.models.mixers import build_mixer
+
+    from .mixers import median_ms
     g = torch.Generator().manual_seed(0)
     x = torch.randn(args.batch_size, 3, args.img_size, args.img_size,
                     generator=g).to(args.device)
@@ -341,11 +343,9 @@ def bench_mixers(args) -> Dict[str, object]:
         except Exception as exc:  # a mixer without usable defaults
             out[name] = f'not built with defaults: {exc}'.splitlines()[0]
             continue
-        for _ in range(2):
-            mixer(x)
-        out[name] = statistics.median(
-            timed(lambda: mixer(x), args.device)
-            for _ in range(args.component_repeats))
+        out[name] = 1e-3 * median_ms(lambda: mixer(x),
+                                     args.component_repeats, 2,
+                                     torch.device(args.device))
     return out
 
 
