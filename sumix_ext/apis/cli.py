@@ -127,3 +127,12 @@ def agg_pyplot():
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     return plt
+
+
+def save_figure(fig, path: str, dpi: int = 120) -> None:
+    """Lay out, write (creating the folder) and close a matplotlib figure."""
+    out_dir = osp.dirname(osp.abspath(path))
+    os.makedirs(out_dir, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
+    agg_pyplot().close(fig)

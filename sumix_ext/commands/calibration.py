@@ -68,9 +68,7 @@ def plot(results, path):
         ax.set_ylabel('accuracy')
         ax.set_title(f'{label}\nECE = {100 * bins.ece:.2f}%', fontsize=9)
         ax.legend(loc='upper left', fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    cli.save_figure(fig, path)
 
 
 def main(argv=None):

@@ -75,9 +75,7 @@ def plot(shares, curves, path):
     ax.set_ylim(0, 100)
     ax.grid(alpha=0.3)
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    cli.save_figure(fig, path)
 
 
 def main(argv=None):

@@ -109,9 +109,7 @@ def plot(raws, columns, gt_names, alpha, path, bgr=False):
             axes[r, c].set_title(head + titles[r], fontsize=8)
     for ax in axes.flat:
         ax.axis('off')
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    cli.save_figure(fig, path)
 
 
 def main(argv=None):

@@ -21,8 +21,6 @@ Examples::
         BatchSaliencyMix --checkpoint work_dirs/<name>/epoch_4.pth --num 4
 """
 import argparse
-import os
-import os.path as osp
 import sys
 
 
@@ -119,9 +117,7 @@ def to_images(x, preprocessor):
 
 def draw(rows, out: str) -> None:
     """Save the grid; ``rows`` = [(name, images, lams, tildes or None)]."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
+    plt = cli.agg_pyplot()
     num = len(rows[0][1])
     fig, axes = plt.subplots(len(rows), num, squeeze=False,
                              figsize=(1.9 * num, 2.1 * len(rows)))
@@ -137,10 +133,7 @@ def draw(rows, out: str) -> None:
             ax.set_title(title, fontsize=8)
             ax.set_xticks([])
             ax.set_yticks([])
-    fig.tight_layout()
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
+    cli.save_figure(fig, out, dpi=100)
 
 
 def main(argv=None) -> int:

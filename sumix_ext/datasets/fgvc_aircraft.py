@@ -4,7 +4,7 @@ import os.path as osp
 from mmpretrain.datasets import FGVCAircraft
 from mmpretrain.registry import DATASETS
 
-from .layout import check_layout
+from .layout import check_layout, pop_split_test_mode
 
 LAYOUT = ('<data_root>/data/images/*.jpg + '
           'data/images_variant_{train,val,trainval,test}.txt')
@@ -38,11 +38,5 @@ class LocalFGVCAircraft(FGVCAircraft):
             osp.join('data', 'images'),
             osp.join('data', f'images_variant_{split}.txt')
         ], LAYOUT, SOURCE)
-        # mmpretrain sets test_mode from the split; a shared config piece
-        # may pass it too (it must agree)
-        test_mode = kwargs.pop('test_mode', split == 'test')
-        if test_mode != (split == 'test'):
-            raise ValueError(f'{type(self).__name__}: test_mode follows the '
-                             f"split (True only for 'test'), got "
-                             f'test_mode={test_mode} with split={split!r}')
+        pop_split_test_mode(type(self).__name__, split, kwargs)
         super().__init__(data_root=data_root, split=split, **kwargs)

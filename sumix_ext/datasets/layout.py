@@ -1,4 +1,5 @@
-"""One shared check for dataset folders: a missing file -> one clear line."""
+"""Shared dataset checks: a missing file -> one clear line; a ``test_mode``
+that contradicts the split -> one clear line."""
 import os.path as osp
 from typing import Sequence
 
@@ -40,3 +41,27 @@ def check_layout(dataset: str, data_root: str, required: Sequence[str],
         f'layout: {layout}; get it from {source}, or set the dataset\'s '
         'data_root (e.g. --cfg-options '
         'train_dataloader.dataset.data_root=...)')
+
+
+def pop_split_test_mode(dataset: str, split: str, kwargs: dict) -> None:
+    """Drop a ``test_mode`` that agrees with the split from ``kwargs``.
+
+    mmpretrain's split-based datasets (``FGVCAircraft``, ``StanfordCars``)
+    set ``test_mode`` from ``split`` themselves and reject it as an
+    argument; a shared config piece may still pass it, so it is accepted
+    when it agrees (True only for ``'test'``) and named otherwise.
+
+    Args:
+        dataset (str): Class name for the message.
+        split (str): The dataset split.
+        kwargs (dict): The remaining constructor arguments (changed in
+            place).
+
+    Raises:
+        ValueError: ``test_mode`` disagrees with ``split``.
+    """
+    test_mode = kwargs.pop('test_mode', split == 'test')
+    if test_mode != (split == 'test'):
+        raise ValueError(f'{dataset}: test_mode follows the split (True only '
+                         f"for 'test'), got test_mode={test_mode} with "
+                         f'split={split!r}')

@@ -4,7 +4,7 @@ import os.path as osp
 from mmpretrain.datasets import StanfordCars
 from mmpretrain.registry import DATASETS
 
-from .layout import check_layout
+from .layout import check_layout, pop_split_test_mode
 
 LAYOUT = ('either <data_root>/cars_annos.mat + car_ims/*.jpg, or '
           '<data_root>/cars_{train,test}/*.jpg + devkit/cars_train_annos.mat '
@@ -39,11 +39,5 @@ class LocalStanfordCars(StanfordCars):
                    if split == 'test' else 'cars_train_annos.mat')
             required = [f'cars_{split}', osp.join('devkit', ann)]
         check_layout('Stanford Cars', root, required, LAYOUT, SOURCE)
-        # mmpretrain sets test_mode from the split; a shared config piece
-        # may pass it too (it must agree)
-        test_mode = kwargs.pop('test_mode', split == 'test')
-        if test_mode != (split == 'test'):
-            raise ValueError(f'{type(self).__name__}: test_mode follows the '
-                             f"split (True only for 'test'), got "
-                             f'test_mode={test_mode} with split={split!r}')
+        pop_split_test_mode(type(self).__name__, split, kwargs)
         super().__init__(data_root=root, split=split, **kwargs)

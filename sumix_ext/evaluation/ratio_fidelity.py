@@ -246,7 +246,7 @@ def scatter_plot(panels: Dict[str, Dict[str, np.ndarray]],
                  names: Sequence[str], path: str) -> None:
     """A grid of scatter plots: rows = panels (e.g. mixer at a batch size),
     columns = ratios ``names`` against the truth ``s``."""
-    from ..apis.cli import agg_pyplot
+    from ..apis.cli import agg_pyplot, save_figure
     plt = agg_pyplot()
     rows = len(panels)
     fig, axes = plt.subplots(rows, len(names), squeeze=False,
@@ -269,9 +269,7 @@ def scatter_plot(panels: Dict[str, Dict[str, np.ndarray]],
             if r == rows - 1:
                 ax.set_xlabel('true share s', fontsize=7)
             ax.tick_params(labelsize=6)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, dpi=110)
 
 
 def sumix_strength(config: str) -> dict:

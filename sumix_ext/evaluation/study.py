@@ -245,7 +245,7 @@ def markdown_table(results: Dict[str, dict], baseline: Optional[str] = None,
 
 def bar_plot(results: Dict[str, dict], path: str, title: str = '') -> None:
     """Horizontal bars of validation and test top-1 (mean ± std) per arm."""
-    from ..apis.cli import agg_pyplot
+    from ..apis.cli import agg_pyplot, save_figure
     plt = agg_pyplot()
     names = [n for n in results if results[n]['val'][0] is not None]
     if not names:
@@ -271,7 +271,4 @@ def bar_plot(results: Dict[str, dict], path: str, title: str = '') -> None:
     ax.set_xlabel('top-1 (%), mean ± std over seeds')
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=8, loc='lower right')
-    fig.tight_layout()
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path)
