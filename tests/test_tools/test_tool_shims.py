@@ -51,3 +51,20 @@ def test_every_tool_starts_from_the_command_line():
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'BAD []' in proc.stdout, proc.stdout[-3000:]
     assert proc.stdout.count('usage:') == len(SHIMS)
+
+
+def test_config_paths_named_in_commands_and_docs_exist():
+    """Usage examples name configs that exist (README's own-config example
+    ``my_*.py`` aside)."""
+    import re
+    files = glob.glob(osp.join(REPO, 'sumix_ext', 'commands', '*.py')) + \
+        glob.glob(osp.join(REPO, 'docs', '*.md')) + [
+            osp.join(REPO, 'README.md')]
+    missing = set()
+    for path in files:
+        with open(path) as f:
+            for name in re.findall(r'configs/[\w/.-]+?\.py', f.read()):
+                if not osp.basename(name).startswith('my_') and \
+                        not osp.isfile(osp.join(REPO, name)):
+                    missing.add((osp.relpath(path, REPO), name))
+    assert not missing, sorted(missing)
