@@ -28,7 +28,8 @@ head -> loss and crosses nothing else):
 * ``commands/``: one module per tool (``parse_args`` + ``main``);
   ``tools/**/*.py`` are scripts of a few lines that call them, and tests
   import them (``import sumix_ext`` does not);
-* ``benchmark/``: the step-cost harness (clocks, machine info, variants);
+* ``benchmark/``: timing harnesses: ``step.py`` (step cost of the variants,
+  memory, clock, machine info), ``mixers.py`` (mixer share of a step);
 * ``compat/``: small documented fixes of the pinned stack.
 
 Naming: registered mixers are ``Batch<Name>`` (never colliding with

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import os.path as osp
+from typing import Optional
 
 
 class DictActionLazy(argparse.Action):
@@ -20,7 +21,8 @@ class DictActionLazy(argparse.Action):
 
 def add_model_args(parser: argparse.ArgumentParser,
                    checkpoints_nargs: str = '+',
-                   device_default=None) -> None:
+                   device_default: Optional[str] = None,
+                   num_images_default: Optional[int] = None) -> None:
     """``CONFIG CHECKPOINT...`` plus ``--labels/--device/--num-images/
     --batch-size/--unsafe-load/--partial-load/--cfg-options``: the arguments
     :meth:`sumix_ext.evaluation.CheckpointSet.from_args` reads.
@@ -30,17 +32,25 @@ def add_model_args(parser: argparse.ArgumentParser,
         checkpoints_nargs (str): ``'+'`` (at least one checkpoint) or
             ``'*'`` (a tool that also works without a model).
         device_default (str, optional): None = cuda if available else cpu.
+        num_images_default (int, optional): None = every image.
     """
     parser.add_argument('config', help='model/data config file')
-    parser.add_argument('checkpoints', nargs=checkpoints_nargs,
-                        help='one or more checkpoints of that model')
+    parser.add_argument(
+        'checkpoints', nargs=checkpoints_nargs,
+        help='one or more checkpoints of that model' if checkpoints_nargs
+        == '+' else 'checkpoints of that model (none: no model is used)')
     parser.add_argument('--labels', nargs='+',
                         help='legend label per checkpoint (default: run '
                         'name = the checkpoint folder)')
     parser.add_argument('--device', default=device_default,
-                        help='cuda if available else cpu')
-    parser.add_argument('--num-images', type=int, default=None,
-                        help='evaluate the first N test images (default all)')
+                        help='cpu, cuda, cuda:1... (default: ' + (
+                            device_default or 'cuda if available else cpu')
+                        + ')')
+    parser.add_argument('--num-images', type=int,
+                        default=num_images_default,
+                        help='use the first N images (default: ' + (
+                            str(num_images_default) if num_images_default
+                            else 'all') + ')')
     parser.add_argument('--batch-size', type=int, default=None,
                         help='override the test batch size')
     add_load_args(parser)

@@ -56,17 +56,26 @@ def exit_distributed_rank(code: int = 0) -> NoReturn:
     SIGABRT, exit -6): gloo's C++ threads outlive Python and release
     tensors without the GIL (pytorch/pytorch#179291; measured here: 3 of 25
     two-process CPU runs under load, after the last checkpoint and metric
-    were written). torchrun then reports the finished job as failed. Every
-    output is flushed first; MMEngine has no ``atexit`` work (its
-    ``LoggerHook.after_run`` already closed the visualizer), so nothing is
-    lost.
+    were written). torchrun then reports the finished job as failed.
+
+    What normal finalisation would still have done is done here first:
+    child processes (e.g. persistent dataloader workers, which torch stops
+    from an ``atexit`` hook) are stopped and joined, logging handlers and
+    the standard streams are flushed. MMEngine itself registers no exit
+    handlers (its ``LoggerHook.after_run`` already closed the visualizer).
 
     Args:
         code (int): Exit status. Defaults to 0.
     """
     import logging
+    import multiprocessing
     import os
     import sys
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(timeout=5)
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -29,9 +29,9 @@ def parse_args(argv=None):
     from sumix_ext.evaluation.ratio_fidelity import (FIDELITY_MIXERS,
                                                      FIDELITY_VARIANTS)
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    # checkpoints: none scores the area lam only
-    cli.add_model_args(parser, checkpoints_nargs='*', device_default='cpu')
-    parser.set_defaults(num_images=1024)
+    # no checkpoint: score the area lam only
+    cli.add_model_args(parser, checkpoints_nargs='*', device_default='cpu',
+                       num_images_default=1024)
     parser.add_argument('--mixers', nargs='+', default=list(FIDELITY_MIXERS),
                         choices=list(FIDELITY_MIXERS))
     parser.add_argument('--batch-sizes', nargs='+', type=int,
@@ -50,6 +50,8 @@ def parse_args(argv=None):
     parser.add_argument('--plot-batch-size', type=int, default=64)
     parser.add_argument('--out-dir', default='work_dirs/ratio_fidelity')
     args = parser.parse_args(argv)
+    if args.labels and len(args.labels) != len(args.checkpoints):
+        parser.error('give one --labels entry per checkpoint')
     if any(b < 2 for b in args.batch_sizes):
         parser.error('--batch-sizes must be >= 2 (a mixer needs a partner)')
     return args

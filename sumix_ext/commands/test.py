@@ -99,7 +99,9 @@ def main(argv=None):
         metrics = runner.test()
         if args.out and args.out_item == 'metrics':
             import mmengine
-            mmengine.dump(metrics, args.out)
+            from mmengine.dist import is_main_process
+            if is_main_process():  # every rank holds the same metrics
+                mmengine.dump(metrics, args.out)
         finish_distributed()
     return metrics
 

@@ -56,7 +56,7 @@ class MixupClassifier(ImageClassifier):
             third of a step) is saved; BatchNorm still uses batch statistics
             and updates its running stats from the clean batch. (Older
             configs set this as ``sumix.clean_pass``; it is moved here with
-            a deprecation warning.)
+            a ``FutureWarning``.)
         nonfinite_loss (str): What a NaN/Inf training loss does:
             ``'raise'`` (default) stops the run with the iteration and every
             loss term; ``'skip'`` skips that optimizer step and logs the
@@ -148,7 +148,7 @@ class MixupClassifier(ImageClassifier):
             warnings.warn(
                 'model.sumix.clean_pass is deprecated: the classifier runs '
                 f'the clean batch; write model.clean_pass={legacy!r}',
-                DeprecationWarning, stacklevel=3)
+                FutureWarning, stacklevel=2)
             if clean_pass is not None and clean_pass != legacy:
                 raise ValueError(
                     f'MixupClassifier: model.clean_pass={clean_pass!r} and '

@@ -14,7 +14,6 @@ from .sumix_ratios import (SHARE_RATIOS, check_ratio_args, logit_shift_ratio,
                            retention_ratio, semantic_similarity)
 
 LAM_REDUCTIONS = ('batch', 'sample')
-#: how the classifier runs the clean batch (see :class:`SUMixLoss`)
 
 
 class SUMixTerms(NamedTuple):

@@ -128,12 +128,12 @@ def test_config_switch_and_error_message():
 
 def test_legacy_sumix_clean_pass_moves_to_the_classifier():
     legacy = dict(type='SUMixLoss', gamma=0.5, clean_pass='no_grad')
-    with pytest.warns(DeprecationWarning, match='model.clean_pass'):
+    with pytest.warns(FutureWarning, match='model.clean_pass'):
         model = build_tiny_classifier(sumix=legacy)
     assert model.clean_pass == 'no_grad'
     assert not hasattr(model.sumix, 'clean_pass')
     assert legacy['clean_pass'] == 'no_grad'  # the config is not mutated
     with warnings.catch_warnings():
-        warnings.simplefilter('ignore', DeprecationWarning)
+        warnings.simplefilter('ignore', FutureWarning)
         with pytest.raises(ValueError, match='disagree'):
             build_tiny_classifier(sumix=legacy, clean_pass='full')
