@@ -4,7 +4,6 @@ Logic: sumix_ext.evaluation.gpu_report."""
 import argparse
 import os.path as osp
 
-
 from sumix_ext.evaluation.gpu_report import amp_speedups
 
 

@@ -15,7 +15,6 @@ import argparse
 import json
 import tempfile
 
-
 from sumix_ext.apis import cli_errors, load_config
 
 

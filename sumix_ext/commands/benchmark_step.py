@@ -45,7 +45,6 @@ import os
 import os.path as osp
 import sys
 
-
 import torch
 
 from sumix_ext.benchmark.step import (CLOCKS, VARIANTS,  # noqa: F401

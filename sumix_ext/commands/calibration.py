@@ -15,7 +15,6 @@ side), ``calibration.json`` and ``calibration.md`` in ``--out-dir``.
 import argparse
 import os.path as osp
 
-
 from sumix_ext.apis import cli, cli_errors
 
 

@@ -3,7 +3,6 @@ used by tools/gpu_check.sh. Logic: sumix_ext.evaluation.gpu_report."""
 import argparse
 import sys
 
-
 from sumix_ext.evaluation.gpu_report import loss_trend
 
 

@@ -16,7 +16,6 @@ Writes ``occlusion.png``, ``occlusion.json`` and ``occlusion.md`` in
 import argparse
 import os.path as osp
 
-
 from sumix_ext.apis import cli, cli_errors
 
 

@@ -19,7 +19,6 @@ import argparse
 import os
 import os.path as osp
 
-
 from sumix_ext.apis import cli, cli_errors
 
 DEFAULT_KEYS = ['loss', 'lr', 'accuracy/top1', 'lam_tilde', 'sumix_reg']

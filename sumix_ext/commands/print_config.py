@@ -8,7 +8,6 @@ Example:
 """
 import argparse
 
-
 from sumix_ext.apis import cli, cli_errors, load_config
 
 

@@ -21,7 +21,6 @@ Writes ``ratio_fidelity.json``/``.md`` (every score) and
 import argparse
 import os.path as osp
 
-
 from sumix_ext.apis import cli, cli_errors
 
 

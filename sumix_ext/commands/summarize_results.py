@@ -17,7 +17,6 @@ import argparse
 import os.path as osp
 from dataclasses import asdict
 
-
 from sumix_ext.apis import cli, cli_errors
 
 

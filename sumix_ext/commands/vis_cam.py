@@ -21,7 +21,6 @@ import os
 import os.path as osp
 import textwrap
 
-
 from sumix_ext.apis import cli, cli_errors
 
 

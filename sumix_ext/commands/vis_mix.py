@@ -23,7 +23,6 @@ Examples::
 import argparse
 import sys
 
-
 from sumix_ext.apis import cli, cli_errors, load_config
 
 #: Rows are redrawn (up to MAX_REDRAWS times) until the mean lam lies here:
