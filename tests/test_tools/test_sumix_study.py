@@ -41,3 +41,23 @@ def test_dry_run_lists_every_arm_and_seed(tmp_path, capsys):
         assert f'{arm.name}_seed0' in out
     assert 'TrueShareMixer' not in out  # the oracle uses its own config
     assert 'cutmix-oracle_fmnist-1k-100e_study.py' in out
+
+
+def test_oracle_config_follows_the_regime_and_room_is_reported(
+        tmp_path, capsys):
+    small = ('configs/fashion_mnist/study/'
+             'resnet18-w16_cutmix-oracle_fmnist-small-1k-100e_study.py')
+    STUDY.main(['--dry-run', '--work-root', str(tmp_path), '--seeds', '0',
+                '--arms', 'cutmix', 'oracle', '--oracle-config', small])
+    assert small in capsys.readouterr().out
+    root = str(tmp_path / 'runs')
+    for seed, (c, o) in enumerate([(80.0, 82.0), (80.2, 82.1), (79.8, 81.9)]):
+        write_run(root, f'cutmix_seed{seed}', [70.0] * 95 + [c] * 5)
+        write_run(root, f'oracle_seed{seed}', [70.0] * 95 + [o] * 5)
+    out = str(tmp_path / 'res')
+    STUDY.main(['--only-report', '--work-root', root, '--arms', 'cutmix',
+                'oracle', '--out', out, '--plot', ''])
+    text = open(out + '.md').read()
+    assert ('Room for a ratio correction (oracle - CutMix, validation): '
+            '+2.00 points') in text and '(yes: needs > 2)' in text
+    assert json.load(open(out + '.json'))['oracle_room']['passed']
