@@ -87,6 +87,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
+def _gate_line(results: dict, low: str, high: str, title: str,
+               verdicts: tuple) -> tuple:
+    """:func:`gate` of ``high`` over ``low`` and its report line ('' and
+    None while an arm is missing or has fewer than 2 seeds)."""
+    check = gate(results, low, high) if {low, high} <= set(results) else None
+    if not check:
+        return None, ''
+    return check, (f'\n\n{title}: {check["diff"]:+.2f} points = '
+                   f'{check["z"]:.1f} combined stds '
+                   f'({verdicts[0] if check["passed"] else verdicts[1]}: '
+                   'needs > 2)')
+
+
 def main(argv=None) -> dict:
     args = parse_args(argv)
     os.chdir(REPO)
@@ -108,21 +121,15 @@ def main(argv=None) -> dict:
                       args.last_k)
     base = 'cutmix' if 'cutmix' in results else None
     text = markdown_table(results, base, args.last_k)
-    check = gate(results, 'vanilla', 'cutmix') if {
-        'vanilla', 'cutmix'} <= set(results) else None
-    if check:
-        text += ('\n\nGate (CutMix - no mixing, validation): '
-                 f'{check["diff"]:+.2f} points = {check["z"]:.1f} combined '
-                 f'stds ({"passed" if check["passed"] else "FAILED"}: '
-                 'needs > 2)')
+    check, line = _gate_line(results, 'vanilla', 'cutmix',
+                             'Gate (CutMix - no mixing, validation)',
+                             ('passed', 'FAILED'))
+    text += line
     # room for any ratio correction: do true-share labels beat the area?
-    room = gate(results, 'cutmix', 'oracle') if {
-        'cutmix', 'oracle'} <= set(results) else None
-    if room:
-        text += ('\n\nRoom for a ratio correction (oracle - CutMix, '
-                 f'validation): {room["diff"]:+.2f} points = '
-                 f'{room["z"]:.1f} combined stds ('
-                 f'{"yes" if room["passed"] else "no"}: needs > 2)')
+    room, line = _gate_line(results, 'cutmix', 'oracle',
+                            'Room for a ratio correction (oracle - CutMix, '
+                            'validation)', ('yes', 'no'))
+    text += line
     print(text)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     with open(args.out + '.md', 'w') as f:
