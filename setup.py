@@ -42,6 +42,7 @@ INSTALL_REQUIRES = [
     'opencv-python>=4.5',
     'Pillow>=9.0',
     'matplotlib>=3.5',
+    'scikit-image>=0.19',  # photographs of the cluttered-scene regime
     # mmpretrain 1.2.0 needs these at run time without listing them
     'einops',
     'mat4py',

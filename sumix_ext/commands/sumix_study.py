@@ -5,6 +5,13 @@ resumable (rerun the same command, e.g. after a kill: finished runs are
 skipped, started ones continue with ``--resume``). Logic:
 :mod:`sumix_ext.evaluation.study`.
 
+The oracle arm runs on ``--config`` itself: the tool writes a leaf of it
+that only swaps in ``TrueShareMixer`` around the config's own mixer (truth:
+the samples' ``object_mask`` where the pipeline packs one, else the pixel
+mass), so every arm of a table runs on one regime; each run folder records
+the config it ran (``study_run.json``), and the report refuses runs of
+another config.
+
 Examples::
 
     # the gate (does CutMix beat no mixing by > 2 combined stds?)
@@ -13,21 +20,27 @@ Examples::
     python tools/analysis_tools/sumix_study.py
     # table + plot from the logs only (e.g. while it runs)
     python tools/analysis_tools/sumix_study.py --only-report
+    # another regime, more seeds added to a committed report of it
+    python tools/analysis_tools/sumix_study.py \\
+        --config configs/fashion_mnist/study/resnet18-w16_fmnist-small-1k-100e_study.py \\
+        --arms vanilla cutmix oracle --seeds 0 1 2 3 4 \\
+        --prior docs/results/sumix_study_small.json \\
+        --work-root work_dirs/study_small --out docs/results/sumix_study_small
 """
 import argparse
 import json
 import os
 import os.path as osp
 
+from sumix_ext.apis import cli_errors
 from sumix_ext.evaluation.study import (Arm, bar_plot, collect, gate,
-                                        markdown_table, run_study)
+                                        load_prior, markdown_table, run_study,
+                                        write_oracle_config)
 
 # the repository root (configs/ and tools/ are run from there)
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 CONFIG = 'configs/fashion_mnist/study/resnet18-w16_fmnist-1k-100e_study.py'
-ORACLE_CONFIG = ('configs/fashion_mnist/study/'
-                 'resnet18-w16_cutmix-oracle_fmnist-1k-100e_study.py')
 OFF = 'model.sumix=None'
 FMIX = 'model.mixer.type=BatchFMix'
 SAMPLE = 'model.sumix.lam_reduction=sample'
@@ -38,8 +51,7 @@ SAMPLE = 'model.sumix.lam_reduction=sample'
 ARMS = [
     Arm('vanilla', 'no mixing', ['model.mixer=None', OFF]),
     Arm('cutmix', 'CutMix', [OFF]),
-    Arm('oracle', 'CutMix, label = true pixel-mass share (oracle)', [],
-        ORACLE_CONFIG),
+    Arm('oracle', 'CutMix, label = true object share (oracle)', []),
     Arm('official', '+ SUMix official (N/sqrt(K) = 20)', []),
     Arm('official-s10', '+ SUMix official at CIFAR-100 strength (10)',
         ['model.sumix.ratio=scaled', 'model.sumix.tau=3.1623',
@@ -63,9 +75,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     names = [a.name for a in ARMS]
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--config', default=CONFIG, help='the fixed config')
-    parser.add_argument('--oracle-config', default=ORACLE_CONFIG,
-                        help="the oracle arm's config: a leaf of --config "
-                        'that swaps in the TrueShareMixer')
+    parser.add_argument('--oracle-config', default=None,
+                        help="the oracle arm's config (default: written by "
+                        'the tool from --config: its own mixer labelled with '
+                        'the true object share)')
+    parser.add_argument('--prior', default=None, metavar='JSON',
+                        help='a previous report of the same --config: its '
+                        'runs fill the (arm, seed) pairs not in --work-root')
     parser.add_argument('--work-root', default='work_dirs/sumix_study')
     parser.add_argument('--arms', nargs='+', default=names, choices=names)
     parser.add_argument('--extra-arm', nargs='+', action='append',
@@ -79,8 +95,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--dry-run', action='store_true')
     parser.add_argument('--out', default='docs/results/sumix_study',
                         help='writes <out>.md and <out>.json tables')
-    parser.add_argument('--plot', default='docs/images/sumix_study.png')
+    parser.add_argument('--plot', default=None,
+                        help="bar plot (default: <out>.png; '' = none)")
     args = parser.parse_args(argv)
+    if args.plot is None:
+        args.plot = args.out + '.png'
     for extra in args.extra_arm:
         if len(extra) < 2:
             parser.error('--extra-arm needs at least NAME LABEL')
@@ -104,11 +123,21 @@ def main(argv=None) -> dict:
     args = parse_args(argv)
     os.chdir(REPO)
     from mmengine.config import Config
+    with cli_errors():
+        return _main(args, Config)
+
+
+def _main(args, Config) -> dict:
     max_epochs = int(Config.fromfile(args.config, import_custom_modules=False)
                      .train_cfg.max_epochs)
-    arms = [a._replace(config=args.oracle_config) if a.name == 'oracle'
-            else a for a in ARMS if a.name in args.arms] + [
+    prior = load_prior(args.prior, args.config) if args.prior else None
+    arms = [a for a in ARMS if a.name in args.arms] + [
         Arm(e[0], e[1], e[2:]) for e in args.extra_arm]
+    if any(a.name == 'oracle' for a in arms):
+        oracle = args.oracle_config or write_oracle_config(
+            args.config, args.work_root)
+        arms = [a._replace(config=oracle) if a.name == 'oracle' else a
+                for a in arms]
     if not args.only_report:
         failed = run_study(args.config, arms, args.seeds, args.work_root,
                            max_epochs, REPO, args.nice, args.dry_run)
@@ -118,7 +147,7 @@ def main(argv=None) -> dict:
     if args.dry_run:
         return {}
     results = collect(arms, args.seeds, args.work_root, max_epochs,
-                      args.last_k)
+                      args.last_k, regime=args.config, prior=prior)
     base = 'cutmix' if 'cutmix' in results else None
     text = markdown_table(results, base, args.last_k)
     check, line = _gate_line(results, 'vanilla', 'cutmix',

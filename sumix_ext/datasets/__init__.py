@@ -7,9 +7,11 @@ from .imagenet import LocalImageNet
 from .layout import DatasetLayoutError, check_layout
 from .stanford_cars import LocalStanfordCars
 from .tiny_imagenet import TinyImageNet
+from .transforms import PasteOnBackground
 
 __all__ = [
     'DatasetLayoutError', 'LocalCIFAR100', 'LocalCUB', 'LocalFGVCAircraft',
-    'LocalFashionMNIST', 'LocalImageNet', 'LocalStanfordCars', 'TinyImageNet',
+    'LocalFashionMNIST', 'LocalImageNet', 'LocalStanfordCars',
+    'PasteOnBackground', 'TinyImageNet',
     'check_layout', 'read_idx'
 ]

@@ -18,6 +18,22 @@ from ..mixers import MixOutput, as_lam_tensor, build_mixer, mix_scores
 CLEAN_PASSES = ('full', 'no_grad')
 
 
+def stack_object_masks(data_samples: Sequence[DataSample],
+                       inputs: torch.Tensor,
+                       key: str = 'object_mask') -> torch.Tensor:
+    """The samples' object masks as one ``(N, 1, H, W)`` float tensor on
+    the batch's device (one-line error naming the fix when missing)."""
+    if len(data_samples) != inputs.size(0) or not all(
+            key in ds for ds in data_samples):
+        raise ValueError(
+            f"the mixer needs each sample's {key!r} (the true object map) "
+            'but the batch has none; add PasteOnBackground and PackInputs('
+            f"algorithm_keys=['{key}']) to the train pipeline")
+    masks = [torch.as_tensor(ds.get(key)) for ds in data_samples]
+    masks = [m[None] if m.dim() == 2 else m for m in masks]
+    return torch.stack(masks).to(inputs.device, torch.float32)
+
+
 @MODELS.register_module()
 class MixupClassifier(ImageClassifier):
     """mmpretrain ``ImageClassifier`` with mixup training and SUMix.
@@ -227,6 +243,16 @@ class MixupClassifier(ImageClassifier):
             optim_wrapper.update_params(parsed_losses)
         return log_vars
 
+    def mix(self, inputs: torch.Tensor,
+            data_samples: Optional[List[DataSample]] = None) -> MixOutput:
+        """Run :attr:`mixer` on a batch; a mixer that needs the samples'
+        object masks (``TrueShareMixer(truth='sample')``) gets them
+        stacked as ``object_map`` ``(N, 1, H, W)``."""
+        if not getattr(self.mixer, 'needs_object_map', False):
+            return self.mixer(inputs)
+        return self.mixer(inputs, object_map=stack_object_masks(
+            data_samples or [], inputs))
+
     @staticmethod
     def _targets(data_samples: List[DataSample],
                  device: torch.device) -> torch.Tensor:
@@ -294,7 +320,7 @@ class MixupClassifier(ImageClassifier):
         if self.mixer is None:
             return super().loss(inputs, data_samples)
         target = self._targets(data_samples, inputs.device)
-        mixed = self.mixer(inputs)
+        mixed = self.mix(inputs, data_samples)
         lam_log = as_lam_tensor(mixed.lam, inputs.size(0), inputs.device)
         lam_log = lam_log.mean()
         if self.sumix is None:

@@ -89,11 +89,19 @@ class TrueShareMixer:
     r"""Oracle: any mask-based mixer, labelled with the true object share.
 
     Mixes exactly as ``mixer`` does, then replaces the area ratio ``lam`` by
-    the per-sample pixel-mass share :math:`s` of :func:`semantic_share`
-    (:func:`pixel_mass` of the normalised batch, for data whose objects sit
-    on a flat ``background``, such as Fashion-MNIST). It needs the truth,
-    so it is a reference arm, not a method: it bounds what any ratio
-    correction (SUMix and its variants) can gain.
+    the per-sample object share :math:`s` of :func:`semantic_share`. The
+    object map is, by ``truth``:
+
+    * ``'pixel_mass'``: :func:`pixel_mass` of the normalised batch, for
+      data whose objects sit on a flat ``background`` (Fashion-MNIST);
+    * ``'sample'``: each sample's own object mask, passed by the classifier
+      as ``object_map`` (``MixupClassifier`` stacks the data samples'
+      ``object_mask``, e.g. from
+      :class:`~sumix_ext.datasets.transforms.PasteOnBackground`): the truth
+      of cluttered scenes, where pixel mass is not the object.
+
+    It needs the truth, so it is a reference arm, not a method: it bounds
+    what any ratio correction (SUMix and its variants) can gain.
 
     Args:
         mixer (dict): A mask-based mixer, e.g.
@@ -103,7 +111,10 @@ class TrueShareMixer:
         background (float): Raw value of an empty pixel. Defaults to 0.
         objectness (callable, optional): ``f(inputs) -> (N, 1, H, W)``
             object map instead of the pixel mass.
+        truth (str): ``'pixel_mass'`` (default) or ``'sample'`` (above).
     """
+
+    TRUTHS = ('pixel_mass', 'sample')
 
     def __init__(self,
                  mixer: Union[dict, Callable] = dict(type='BatchCutMix',
@@ -111,7 +122,13 @@ class TrueShareMixer:
                  mean: Sequence[float] = (72.94, ),
                  std: Sequence[float] = (90.02, ),
                  background: float = 0.0,
-                 objectness: Optional[Callable] = None):
+                 objectness: Optional[Callable] = None,
+                 truth: str = 'pixel_mass'):
+        if truth not in self.TRUTHS:
+            raise ValueError(f'TrueShareMixer: truth must be one of '
+                             f"{self.TRUTHS} ('sample': each sample's "
+                             f'object_mask), got {truth!r}')
+        self.truth = truth
         self.mixer = build_mixer(mixer)
         self.mean = [float(v) for v in mean]
         self.std = [float(v) for v in std]
@@ -126,24 +143,49 @@ class TrueShareMixer:
         self.background = float(background)
         self.objectness = objectness
 
-    def object_map(self, inputs: torch.Tensor) -> torch.Tensor:
-        """The object map of a normalised batch (pixel mass by default)."""
+    @property
+    def needs_object_map(self) -> bool:
+        """Whether the caller must pass each sample's ``object_map``."""
+        return self.truth == 'sample'
+
+    def object_map(self, inputs: torch.Tensor,
+                   given: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """The object map of a normalised batch (pixel mass by default,
+        ``given`` with ``truth='sample'``)."""
+        if self.truth == 'sample':
+            if given is None:
+                raise ValueError(
+                    "TrueShareMixer(truth='sample') needs each sample's "
+                    'object mask: put PasteOnBackground (or another '
+                    "transform that sets 'object_mask') and PackInputs("
+                    "algorithm_keys=['object_mask']) in the pipeline")
+            if (given.dim() != 4 or given.size(0) != inputs.size(0)
+                    or given.shape[-2:] != inputs.shape[-2:]):
+                raise ValueError(
+                    f'TrueShareMixer: object_map must be (N, 1, H, W) = '
+                    f'({inputs.size(0)}, 1, {inputs.size(2)}, '
+                    f'{inputs.size(3)}) like the batch, got '
+                    f'{tuple(given.shape)}; resize the mask with the image')
+            return given.to(inputs.device, torch.float32)
         if self.objectness is not None:
             return self.objectness(inputs)
         return pixel_mass(inputs, self.mean, self.std, self.background)
 
     def __call__(self, inputs: torch.Tensor,
-                 batch_score: Optional[torch.Tensor] = None):
+                 batch_score: Optional[torch.Tensor] = None,
+                 object_map: Optional[torch.Tensor] = None):
         """Mix with ``mixer``; ``lam`` is the true share ``(N,)``.
 
-        Same call forms as :class:`~sumix_ext.models.mixers.BaseMixer`.
+        Same call forms as :class:`~sumix_ext.models.mixers.BaseMixer`;
+        ``object_map`` ``(N, 1, H, W)``: the samples' object masks
+        (``truth='sample'``).
         """
         out = self.mixer(inputs)
         if out.mask is None:
             raise ValueError(f'TrueShareMixer: {type(self.mixer).__name__} '
                              'has no spatial mask; use a mask-based mixer '
                              '(BatchCutMix, BatchFMix, BatchResizeMix, ...)')
-        share = semantic_share(out, self.object_map(inputs))
+        share = semantic_share(out, self.object_map(inputs, object_map))
         out = out._replace(lam=share)
         if batch_score is None:
             return out
@@ -151,4 +193,5 @@ class TrueShareMixer:
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(mixer={self.mixer!r}, mean='
-                f'{self.mean}, std={self.std}, background={self.background})')
+                f'{self.mean}, std={self.std}, background={self.background}, '
+                f'truth={self.truth!r})')
