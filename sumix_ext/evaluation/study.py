@@ -255,7 +255,8 @@ def check_run_config(work_dir: str, regime: str, arm: Arm) -> Optional[str]:
             f'{work_dir} holds a run of {rec.get("config")} '
             f'(options {rec.get("options", "unknown")}), not of '
             f'{want} with {list(arm.options)}: arms of different configs '
-            'cannot share a table; use another --work-root')
+            'cannot share a table; use another --work-root (or '
+            '--oracle-config naming the config that run used)')
     return rec.get('config')
 
 

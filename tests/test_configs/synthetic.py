@@ -56,7 +56,7 @@ def synthetic_batch(cfg: Config, n: int = 2, split: str = 'train',
     for i in range(n):
         img = rng.integers(0, 256, shape, dtype=np.uint8)
         packed = run(dict(img=img, img_shape=shape[:2], ori_shape=shape[:2],
-                          gt_label=(7 * i) % num_classes))
+                          gt_label=(7 * i) % num_classes, sample_idx=i))
         inputs.append(packed['inputs'])
         samples.append(packed['data_samples'])
     return dict(inputs=inputs, data_samples=samples)

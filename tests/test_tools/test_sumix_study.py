@@ -3,8 +3,13 @@ gate, JSON, plot) from hand-made logs, in-process."""
 import json
 import os.path as osp
 import pickle
+import re
+
+import pytest
+from mmengine.config import Config
 
 from sumix_ext.commands import sumix_study
+from sumix_ext.evaluation.study import RUN_RECORD
 from tests.test_evaluation.logs import write_run
 from tests.test_tools.test_analysis_tools import assert_png
 
@@ -39,8 +44,9 @@ def test_dry_run_lists_every_arm_and_seed(tmp_path, capsys):
     out = capsys.readouterr().out
     for arm in STUDY.ARMS:
         assert f'{arm.name}_seed0' in out
-    assert 'TrueShareMixer' not in out  # the oracle uses its own config
-    assert 'cutmix-oracle_fmnist-1k-100e_study.py' in out
+    # the oracle runs on a leaf of the study config written by the tool
+    assert osp.join(str(tmp_path), 'configs',
+                    'oracle_resnet18-w16_fmnist-1k-100e_study.py') in out
 
 
 def test_oracle_config_follows_the_regime_and_room_is_reported(
@@ -61,3 +67,110 @@ def test_oracle_config_follows_the_regime_and_room_is_reported(
     assert ('Room for a ratio correction (oracle - CutMix, validation): '
             '+2.00 points') in text and '(yes: needs > 2)' in text
     assert json.load(open(out + '.json'))['oracle_room']['passed']
+
+
+def my_regime(tmp_path, body=''):
+    """A user's own regime: a leaf of the study config."""
+    path = tmp_path / 'MY_REGIME.py'
+    base = osp.abspath('configs/fashion_mnist/study/'
+                       'resnet18-w16_fmnist-1k-100e_study.py')
+    path.write_text(f'_base_ = [{base!r}]\n'
+                    "model = dict(mixer=dict(type='BatchFMix', alpha=0.5))\n"
+                    + body)
+    return str(path)
+
+
+def test_every_arm_runs_on_the_given_regime_the_oracle_included(
+        tmp_path, capsys):
+    regime = my_regime(tmp_path)
+    root = str(tmp_path / 'runs')
+    STUDY.main(['--dry-run', '--config', regime, '--work-root', root,
+                '--seeds', '0'])
+    lines = [ln for ln in capsys.readouterr().out.splitlines()
+             if 'tools/t' in ln]
+    assert len(lines) == 2 * len(STUDY.ARMS)  # train + test per arm
+    oracle_leaf = osp.join(root, 'configs', 'oracle_MY_REGIME.py')
+    for line in lines:
+        cfg = re.search(r'tools/t\w+\.py (\S+)', line).group(1)
+        assert cfg == (oracle_leaf if 'oracle_seed0' in line else regime)
+    assert 'resnet18-w16_cutmix-oracle' not in ' '.join(lines)
+    # the leaf is the regime with only its own mixer swapped for the oracle
+    leaf, mine = Config.fromfile(oracle_leaf), Config.fromfile(regime)
+    assert leaf.model.mixer == dict(
+        type='TrueShareMixer', mixer=dict(type='BatchFMix', alpha=0.5),
+        truth='pixel_mass', mean=[72.94], std=[90.02], background=0.0)
+    assert leaf.model.sumix is None
+    assert leaf.train_dataloader == mine.train_dataloader
+    assert leaf.train_cfg == mine.train_cfg
+
+
+def test_oracle_of_a_cluttered_regime_uses_the_sample_masks(tmp_path):
+    from sumix_ext.evaluation.study import write_oracle_config
+    clutter = ('configs/fashion_mnist/study/'
+               'resnet18-w16_cutmix_fmnist-clutter-1k-100e_study.py')
+    leaf = Config.fromfile(write_oracle_config(clutter, str(tmp_path)))
+    assert leaf.model.mixer == dict(type='TrueShareMixer', truth='sample',
+                                    mixer=dict(type='BatchCutMix',
+                                               alpha=0.2))
+
+
+def test_a_regime_without_a_mask_mixer_stops_at_start_up(tmp_path, capsys):
+    regime = my_regime(tmp_path, 'model = dict(mixer=None)\n')
+    with pytest.raises(SystemExit) as exc:
+        STUDY.main(['--dry-run', '--config', regime, '--work-root',
+                    str(tmp_path / 'runs'), '--arms', 'cutmix', 'oracle'])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert 'model.mixer must be one mask-based mixer' in err[0]
+    assert '--oracle-config' in err[0]
+
+
+def test_the_report_names_each_arms_config_and_refuses_other_regimes(
+        tmp_path, capsys):
+    regime = my_regime(tmp_path)
+    root = str(tmp_path / 'runs')
+    for seed in (0, 1):
+        write_run(root, f'cutmix_seed{seed}', [80.0] * 100)
+        write_run(root, f'oracle_seed{seed}', [81.0] * 100)
+    out = str(tmp_path / 'res')
+    STUDY.main(['--only-report', '--config', regime, '--work-root', root,
+                '--arms', 'cutmix', 'oracle', '--seeds', '0', '1', '--out',
+                out])
+    data = json.load(open(out + '.json'))
+    assert data['arms']['cutmix']['config'] == osp.normpath(regime)
+    assert data['arms']['oracle']['config'].endswith(
+        osp.join('configs', 'oracle_MY_REGIME.py'))
+    assert osp.isfile(out + '.png')  # the plot follows --out
+    # a run of another regime in the work root is refused, in one line
+    with open(osp.join(root, 'cutmix_seed1', RUN_RECORD), 'w') as f:
+        json.dump(dict(regime='configs/other.py', config='configs/other.py',
+                       options=['model.sumix=None'], seed=1), f)
+    with pytest.raises(SystemExit):
+        STUDY.main(['--only-report', '--config', regime, '--work-root',
+                    root, '--arms', 'cutmix', '--seeds', '0', '1', '--out',
+                    out])
+    assert 'cannot share a table' in capsys.readouterr().err
+
+
+def test_prior_report_fills_missing_seeds_of_the_same_regime(tmp_path):
+    regime = my_regime(tmp_path)
+    root = str(tmp_path / 'runs')
+    for seed, v in ((0, 80.0), (1, 81.0)):
+        write_run(root, f'cutmix_seed{seed}', [v] * 100)
+    first = str(tmp_path / 'first')
+    STUDY.main(['--only-report', '--config', regime, '--work-root', root,
+                '--arms', 'cutmix', '--seeds', '0', '1', '--out', first,
+                '--plot', ''])
+    root2 = str(tmp_path / 'more')
+    write_run(root2, 'cutmix_seed2', [82.0] * 100)
+    res = STUDY.main(['--only-report', '--config', regime, '--work-root',
+                      root2, '--arms', 'cutmix', '--seeds', '0', '1', '2',
+                      '--prior', first + '.json', '--out',
+                      str(tmp_path / 'all'), '--plot', ''])
+    assert res['cutmix']['val'][0] == pytest.approx(81.0)
+    assert res['cutmix']['val'][2] == 3
+    assert res['cutmix']['runs'][0]['source'] == 'prior'
+    assert 'source' not in res['cutmix']['runs'][2]
+    with pytest.raises(SystemExit):  # a report of another regime
+        STUDY.main(['--only-report', '--work-root', root2, '--arms',
+                    'cutmix', '--prior', first + '.json', '--plot', ''])
