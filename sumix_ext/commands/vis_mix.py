@@ -93,7 +93,7 @@ def lam_tilde(model, inputs, mixed, targets):
                   direction=sumix.direction, eta=sumix.eta,
                   blend=sumix.blend) if sumix is not None else {}
     with torch.no_grad():
-        out = model.sumix_forward(inputs, mixed, targets)
+        out = model.sumix_forward(inputs, mixed, targets, clean=True)
         terms = sumix_terms(out['cls_clean'], out['cls_mix'],
                             out['unc_clean'], out['unc_mix'], targets,
                             mixed.lam, mixed.index,

@@ -166,7 +166,8 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
             out['lam'].append(lam.cpu().numpy())
             if model is None:
                 continue
-            fwd = model.sumix_forward(x, mixed, y, shares=shares)
+            fwd = model.sumix_forward(x, mixed, y, shares=shares,
+                                      clean=True)
             for name, kwargs in variants.items():
                 lt = sumix_terms(fwd['cls_clean'], fwd['cls_mix'],
                                  fwd['unc_clean'], fwd['unc_mix'], y,

@@ -37,12 +37,14 @@ def load_background(name: str) -> np.ndarray:
         import skimage.data
         from skimage.color import rgb2gray
     except ImportError as exc:  # pragma: no cover - a dependency
-        raise ImportError('cluttered backgrounds need scikit-image (it ships '
-                          'the photographs): pip install scikit-image') from exc
+        raise ImportError(
+            'cluttered backgrounds need scikit-image (it ships the '
+            'photographs): pip install scikit-image') from exc
     loader = getattr(skimage.data, name, None)
     if loader is None or name.startswith('_'):
-        raise ValueError(f'background {name!r} is not a skimage.data image; '
-                         f'use e.g. one of {TRAIN_BACKGROUNDS + EVAL_BACKGROUNDS}')
+        raise ValueError(
+            f'background {name!r} is not a skimage.data image; use e.g. one '
+            f'of {TRAIN_BACKGROUNDS + EVAL_BACKGROUNDS}')
     img = np.asarray(loader())
     if img.ndim == 3:
         img = img[..., :3]

@@ -118,10 +118,13 @@ class MixupClassifier(ImageClassifier):
         self.mixer = build_mixer(mixer) if mixer is not None else None
         sumix, self.clean_pass = self._pop_clean_pass(sumix, clean_pass)
         self.sumix = MODELS.build(sumix) if sumix is not None else None
-        if self.sumix is None and hasattr(self.head, 'fc_unc'):
-            # the uncertainty branch only trains with SUMix: without it the
-            # branch gets no gradient, which DDP rejects as unused
-            # parameters; freeze it (its weights stay in the state dict)
+        if (self.sumix is None or not self.sumix.needs_clean_pass) and \
+                hasattr(self.head, 'fc_unc'):
+            # the uncertainty branch only trains with SUMix's regulariser:
+            # without it (SUMix off, or the one-pass saliency form with
+            # gamma=0) the branch gets no gradient, which DDP rejects as
+            # unused parameters; freeze it (its weights stay in the state
+            # dict)
             self.head.fc_unc.requires_grad_(False)
         if self.sumix is not None:
             if self.mixer is None:
@@ -260,8 +263,8 @@ class MixupClassifier(ImageClassifier):
 
     def sumix_forward(self, inputs: torch.Tensor, mixed: MixOutput,
                       target: torch.Tensor,
-                      shares: Optional[Sequence[str]] = None
-                      ) -> Dict[str, Any]:
+                      shares: Optional[Sequence[str]] = None,
+                      clean: Optional[bool] = None) -> Dict[str, Any]:
         """The clean + mixed forward of SUMix: every input of its loss.
 
         ``loss()``, ``tools/visualization/vis_mix.py`` and the ratio
@@ -281,19 +284,32 @@ class MixupClassifier(ImageClassifier):
             shares (Sequence[str], optional): Share estimates to compute
                 (``'cam'``, ``'saliency'``); None: the one the SUMix loss
                 needs, if any.
+            clean (bool, optional): Run the clean batch. None: where the
+                loss needs it (:attr:`SUMixLoss.needs_clean_pass`: not for
+                ``ratio='saliency'`` with ``gamma=0``, which then costs one
+                backbone pass per step) or a ``'cam'`` share is asked for.
 
         Returns:
-            dict: ``cls_clean``, ``unc_clean``, ``cls_mix``, ``unc_mix``
-            (``(N, K)`` each) and ``shares`` (``{name: (N,)}``).
+            dict: ``cls_clean``, ``unc_clean`` (None without the clean
+            pass), ``cls_mix``, ``unc_mix`` (``(N, K)`` each) and
+            ``shares`` (``{name: (N,)}``).
         """
         if shares is None:
             shares = [self.sumix.ratio] if getattr(
                 self.sumix, 'needs_share', False) else []
+        if clean is None:
+            clean = 'cam' in shares or getattr(self.sumix,
+                                               'needs_clean_pass', True)
+        if 'cam' in shares and not clean:
+            raise ValueError("sumix_forward: the 'cam' share comes from the "
+                             'clean pass; call it with clean=True')
+        cls_clean = unc_clean = maps = None
         no_grad = self.clean_pass == 'no_grad'
-        with torch.no_grad() if no_grad else nullcontext():
-            maps = self.backbone(inputs)
-            feats = self.neck(maps) if self.with_neck else maps
-            cls_clean, unc_clean = self.head.forward_sumix(feats)
+        if clean:
+            with torch.no_grad() if no_grad else nullcontext():
+                maps = self.backbone(inputs)
+                feats = self.neck(maps) if self.with_neck else maps
+                cls_clean, unc_clean = self.head.forward_sumix(feats)
         out = {}
         if 'cam' in shares:
             out['cam'] = cam_share(maps[-1], self.head.fc.weight, target,

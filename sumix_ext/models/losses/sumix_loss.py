@@ -24,7 +24,9 @@ class SUMixTerms(NamedTuple):
         lam_tilde: Corrected ratio per sample ``(N,)`` (no gradient).
         ce_a: ``CE(z_m, y_a)`` batch mean (detached).
         ce_b: ``CE(z_m, y_b)`` batch mean (detached).
-        reg: Uncertainty regulariser ``R`` (with gradient).
+        reg: Uncertainty regulariser ``R`` (with gradient); None in the
+            one-pass form (``ratio='saliency'``, ``gamma=0``, no clean
+            logits), where it is not computed.
         lam: The area ratio per sample ``(N,)`` the correction started from.
     """
     loss: torch.Tensor
@@ -51,7 +53,15 @@ def sumix_terms(cls_clean: torch.Tensor,
                 share: Optional[torch.Tensor] = None,
                 blend: float = 0.0,
                 reg_scale: Optional[float] = None) -> SUMixTerms:
-    """Compute every term of the SUMix loss; see :func:`sumix_loss`."""
+    """Compute every term of the SUMix loss; see :func:`sumix_loss`.
+
+    ``cls_clean`` and ``unc_clean`` may be None (no clean pass) only where
+    nothing needs them: ``ratio='saliency'`` (a model-free share) with
+    ``gamma=0`` (no regulariser); then ``reg`` is None.
+    """
+    if cls_clean is None or unc_clean is None:
+        return _one_pass_terms(cls_mix, target, lam, index, gamma,
+                               lam_reduction, ratio, share, blend)
     if lam_reduction not in LAM_REDUCTIONS:
         raise ValueError(f"lam_reduction must be one of {LAM_REDUCTIONS}, got "
                          f"{lam_reduction!r}")
@@ -117,6 +127,41 @@ def sumix_terms(cls_clean: torch.Tensor,
     loss = cls + gamma * reg
     return SUMixTerms(loss, lam_tilde, ce_a.detach().mean(),
                       ce_b.detach().mean(), reg, lam_t)
+
+
+def _one_pass_terms(cls_mix, target, lam, index, gamma, lam_reduction,
+                    ratio, share, blend) -> SUMixTerms:
+    """The SUMix terms without a clean pass (see :func:`sumix_terms`): the
+    same maths as the two-pass form with ``gamma=0``, where the clean logits
+    only fed terms weighted by zero."""
+    if ratio != 'saliency' or gamma != 0:
+        raise ValueError(
+            'sumix_terms: the clean logits are needed unless '
+            f"ratio='saliency' and gamma=0 (got ratio={ratio!r}, "
+            f'gamma={gamma}); run the clean batch (MixupClassifier does so '
+            'whenever the loss needs it)')
+    if lam_reduction not in LAM_REDUCTIONS:
+        raise ValueError(f"lam_reduction must be one of {LAM_REDUCTIONS}, got "
+                         f"{lam_reduction!r}")
+    if share is None:
+        raise ValueError("sumix_terms(ratio='saliency') needs share (from "
+                         'sumix_ratios.saliency_share)')
+    n = cls_mix.size(0)
+    lam_t = as_lam_tensor(
+        lam.detach() if isinstance(lam, torch.Tensor) else lam, n,
+        cls_mix.device)
+    lam_tilde = (1 - blend) * share.detach().float().to(
+        cls_mix.device) + blend * lam_t
+    z_m = cls_mix.float()
+    ce_a = F.cross_entropy(z_m, target, reduction='none')
+    ce_b = F.cross_entropy(z_m, target[index], reduction='none')
+    if lam_reduction == 'batch':
+        cls = lam_tilde.mean() * ce_a.mean() + (1 - lam_tilde).mean() * \
+            ce_b.mean()
+    else:
+        cls = (lam_tilde * ce_a + (1 - lam_tilde) * ce_b).mean()
+    return SUMixTerms(cls, lam_tilde, ce_a.detach().mean(),
+                      ce_b.detach().mean(), None, lam_t)
 
 
 def sumix_loss(cls_clean: torch.Tensor,
@@ -280,6 +325,14 @@ class SUMixLoss(nn.Module):
         estimated from the clean batch: ``'cam'``, ``'saliency'``)."""
         return self.ratio in SHARE_RATIOS
 
+    @property
+    def needs_clean_pass(self) -> bool:
+        """Whether the loss needs the clean batch's logits and uncertainty:
+        always, except the model-free saliency share without the
+        regulariser (``ratio='saliency'``, ``gamma=0``): then the
+        classifier runs one backbone pass per step, not two."""
+        return not (self.ratio == 'saliency' and self.gamma == 0)
+
     def terms(self, cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
               index, share=None) -> SUMixTerms:
         """:func:`sumix_terms` with this module's settings."""
@@ -296,14 +349,15 @@ class SUMixLoss(nn.Module):
         t = self.terms(cls_clean, cls_mix, unc_clean, unc_mix, target, lam,
                        index, share)
         lt, la = t.lam_tilde.detach(), t.lam
-        return dict(
+        out = dict(
             loss=t.loss,
             lam_tilde=lt.mean(),
             lam_shift=(lt - la).abs().mean(),
-            lam_flip=((lt - 0.5) * (la - 0.5) < 0).float().mean(),
-            sumix_reg=t.reg.detach(),
-            ce_a=t.ce_a,
-            ce_b=t.ce_b)
+            lam_flip=((lt - 0.5) * (la - 0.5) < 0).float().mean())
+        if t.reg is not None:  # not computed in the one-pass form
+            out['sumix_reg'] = t.reg.detach()
+        out.update(ce_a=t.ce_a, ce_b=t.ce_b)
+        return out
 
     def extra_repr(self) -> str:
         return (f'gamma={self.gamma}, lam_reduction={self.lam_reduction!r}, '
