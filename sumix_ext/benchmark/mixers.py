@@ -15,7 +15,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .step import machine_info, timed
+from .clock import machine_info, timed
 
 
 def parse_shape(text: str) -> Tuple[int, int, int, int]:

@@ -1,5 +1,5 @@
 """Training-step cost of SUMix: median full step (forward, backward,
-optimizer) of four variants measured in one process, plus the SUMix loss and
+optimizer) of the variants measured in one process, plus the SUMix loss and
 each mixer alone.
 
 Variants (all ResNet-18 CIFAR, built through the registry, stepped with
@@ -13,6 +13,10 @@ equally):
 * (b) our ``MixupClassifier`` + ``BatchCutMix`` (plain mixup CE);
 * (c) (b) + ``SUMixLoss`` (faithful: clean forward and backward);
 * (d) (b) + ``MixupClassifier(clean_pass='no_grad')`` (fast variant);
+* (e) (d) with the CAM share (``ratio='cam'``: the clean feature maps);
+* (f) (b) + SUMix with the model-free saliency share and no regulariser
+  (``ratio='saliency', gamma=0``): the classifier skips the clean batch,
+  one backbone pass per step;
 * (p1) / (p2) reference floor, no mmengine/mmpretrain code in the step: the
   same ResNet-18 (backbone + average pool + linear) stepped by a bare
   PyTorch loop with a CutMix box and mixup CE, once on the mixed batch (p1)
@@ -31,7 +35,8 @@ memory the training step needs (activations, gradients, optimizer state,
 allocator caches). CUDA: ``torch.cuda.max_memory_allocated()``.
 
 Targets (issue #7): (b)/(a) throughput >= 0.98 (time ratio <= 1/0.98),
-(c)/(b) time <= 2.05, (d)/(b) time <= 1.35, SUMix loss <= 1 % of (b).
+(c)/(b) time <= 2.05, (d)/(b) time <= 1.35, SUMix loss <= 1 % of (b);
+issue #18: (f)/(b) <= 1.05 (the one-pass saliency form).
 
 Examples::
 
