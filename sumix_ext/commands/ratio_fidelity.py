@@ -40,7 +40,9 @@ def parse_args(argv=None):
                         choices=list(FIDELITY_VARIANTS))
     parser.add_argument('--truth', default='pixel_mass',
                         help="'pixel_mass' (objects on a flat background), "
-                        "'saliency' or 'module.path:function'")
+                        "'sample' (each sample's object_mask, e.g. the "
+                        "cluttered-scene regime), 'saliency' or "
+                        "'module.path:function'")
     parser.add_argument('--background', type=float, default=0.0,
                         help='raw value of an empty pixel (pixel_mass)')
     parser.add_argument('--split', default='val_dataloader',
@@ -75,9 +77,17 @@ def main(argv=None) -> dict:
         labels = torch.cat([b[1] for b in batches])
         pre = cfg.model.get('data_preprocessor') or cfg.get(
             'data_preprocessor', {})
-        object_map = rf.object_map_fn(args.truth, pre.get('mean', [0.0]),
-                                      pre.get('std', [1.0]),
-                                      args.background)
+        if args.truth == 'sample':
+            from sumix_ext.models.classifiers.mixup_classifier import \
+                stack_object_masks
+            object_map = torch.cat([
+                stack_object_masks(b[2]['data_samples'], b[0])
+                for b in batches])
+        else:
+            object_map = rf.object_map_fn(args.truth,
+                                          pre.get('mean', [0.0]),
+                                          pre.get('std', [1.0]),
+                                          args.background)
         variants = {k: rf.FIDELITY_VARIANTS[k] for k in args.variants}
         runs = [('area lam', None)] + models
         scores, panels, md = {}, {}, []

@@ -21,7 +21,7 @@ by (:func:`fidelity_metrics`):
 The library part is here; ``tools/analysis_tools/ratio_fidelity.py`` is the
 command line.
 """
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 import torch
@@ -97,6 +97,9 @@ def object_map_fn(truth: str, mean: Sequence[float], std: Sequence[float],
         truth (str): ``'pixel_mass'`` (objects on a flat ``background``),
             ``'saliency'`` (spectral residual saliency, any images) or
             ``'module.path:function'`` (``f(inputs) -> (N, 1, H, W)``).
+            (The samples' own object masks, ``'sample'``, are not a
+            function of the images: the command passes them as a tensor to
+            :func:`gather_ratios`.)
         mean (Sequence[float]): Data preprocessor mean (pixel mass).
         std (Sequence[float]): Data preprocessor std (pixel mass).
         background (float): Raw value of an empty pixel (pixel mass).
@@ -123,7 +126,8 @@ def object_map_fn(truth: str, mean: Sequence[float], std: Sequence[float],
 
 
 def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
-                  mixer_cfg: dict, batch_size: int, object_map: Callable,
+                  mixer_cfg: dict, batch_size: int,
+                  object_map: Union[Callable, torch.Tensor],
                   model: Optional[torch.nn.Module] = None,
                   variants: Optional[Dict[str, dict]] = None,
                   seed: int = 0) -> Dict[str, np.ndarray]:
@@ -134,7 +138,10 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
         labels (torch.Tensor): ``(M,)`` labels.
         mixer_cfg (dict): A mask-based mixer config.
         batch_size (int): Images per mixed batch (the ``N`` of SUMix).
-        object_map (callable): Truth map, see :func:`object_map_fn`.
+        object_map (callable | torch.Tensor): Truth map, see
+            :func:`object_map_fn`, or the images' own object masks
+            ``(M, 1, H, W)`` (e.g. ``data_sample.object_mask`` of the
+            cluttered-scene regime).
         model (nn.Module, optional): A ``MixupClassifier`` with a
             ``SUMixHead`` (eval mode); None scores ``lam`` only.
         variants (dict, optional): Ratio forms to score (name -> SUMixLoss
@@ -162,7 +169,9 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
             x, y = images[idx], labels[idx]
             mixed = mixer(x)
             lam = as_lam_tensor(mixed.lam, x.size(0), x.device)
-            out['s'].append(semantic_share(mixed, object_map(x)).cpu().numpy())
+            truth = object_map[idx] if isinstance(
+                object_map, torch.Tensor) else object_map(x)
+            out['s'].append(semantic_share(mixed, truth).cpu().numpy())
             out['lam'].append(lam.cpu().numpy())
             if model is None:
                 continue

@@ -85,3 +85,36 @@ def test_strength_of_the_demo_config():
                          'resnet18-w16_cutmix-sumix_fmnist-demo.py')
     assert (row['batch'], row['classes']) == (64, 10) and row['sumix']
     assert row['strength'] == pytest.approx(64 / 10**0.5)
+
+
+def test_truth_as_the_samples_own_masks_follows_the_images():
+    """A tensor of object masks is indexed with the images it belongs to:
+    the pixel mass given as masks scores exactly as the pixel-mass map."""
+    x, y = objects_on_black()
+    pm = object_map_fn('pixel_mass', [72.94], [90.02])
+    by_fn = gather_ratios(x, y, dict(type='BatchCutMix', alpha=1.0), 8, pm)
+    by_mask = gather_ratios(x, y, dict(type='BatchCutMix', alpha=1.0), 8,
+                            pm(x))
+    assert np.array_equal(by_fn['s'], by_mask['s'])
+    shuffled = gather_ratios(x, y, dict(type='BatchCutMix', alpha=1.0), 8,
+                             pm(x).flip(0))
+    assert not np.array_equal(by_fn['s'], shuffled['s'])
+
+
+def test_fidelity_tool_scores_against_the_clutter_object_masks(tmp_path):
+    import json
+
+    from sumix_ext.commands import ratio_fidelity
+    from tests.conftest import make_fashion_mnist
+    root = make_fashion_mnist(str(tmp_path / 'data'), n_train=40, n_test=40)
+    out = tmp_path / 'fid'
+    scores = ratio_fidelity.main([
+        f'{REPO}/configs/fashion_mnist/study/'
+        'resnet18-w16_cutmix_fmnist-clutter-1k-100e_study.py',
+        '--truth', 'sample', '--mixers', 'CutMix', '--batch-sizes', '8',
+        '--num-images', '32', '--out-dir', str(out), '--cfg-options',
+        f'val_dataloader.dataset.data_root={root}',
+        'val_dataloader.dataset.index_range=None'])
+    lam = scores['CutMix | batch 8 | area lam']['lam']
+    assert lam['n'] == 32 and 0 < lam['mae'] < 1
+    assert json.loads((out / 'ratio_fidelity.json').read_text())
