@@ -11,8 +11,10 @@ _UNEXPECTED_KWARG = re.compile(r"unexpected keyword argument '(\w+)'")
 
 def _user_error_types() -> tuple:
     from ..compat.torch_load import CheckpointLoadError
+    from ..engine.work_dir_lock import WorkDirBusyError
     return (OSError, KeyError, ValueError, TypeError, SyntaxError,
-            CheckpointLoadError, FloatingPointError, _DataRuntimeError)
+            CheckpointLoadError, FloatingPointError, _DataRuntimeError,
+            WorkDirBusyError)
 
 
 class _DataRuntimeError(RuntimeError):
@@ -93,6 +95,8 @@ def cli_errors():
     except _user_error_types() as exc:
         if os.environ.get(DEBUG_ENV, '0') not in ('', '0'):
             raise
-        print(_one_line(exc), file=sys.stderr)
+        # the error is the last line of stderr (what a user and a log
+        # tail see first)
         print(f'(set {DEBUG_ENV}=1 for the full traceback)', file=sys.stderr)
+        print(_one_line(exc), file=sys.stderr)
         sys.exit(2)

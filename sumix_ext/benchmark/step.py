@@ -1,4 +1,5 @@
-"""Training-step cost harness behind ``tools/analysis_tools/benchmark_step.py``:
+"""Training-step cost harness behind
+``tools/analysis_tools/benchmark_step.py``:
 round-robin timing of the variants, the components alone and the report;
 the variants live in :mod:`.variants`, the clock in :mod:`.clock`, peak
 memory in :mod:`.memory`. See the tool's docstring for what is measured.

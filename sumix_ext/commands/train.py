@@ -10,6 +10,7 @@ import argparse
 
 from sumix_ext.apis import (apply_dataloader_defaults, build_runner_from_cfg,
                             cli, cli_errors, finish_distributed, load_config)
+from sumix_ext.engine.work_dir_lock import work_dir_lock
 
 
 def parse_args(argv=None):
@@ -98,8 +99,10 @@ def main(argv=None):
     with cli_errors():
         cfg = load_config(args.config, args.cfg_options)
         cfg = merge_args(cfg, args)
-        runner = build_runner_from_cfg(cfg)
-        runner.train()
+        # the run owns its work folder from before its first write
+        with work_dir_lock(cfg.work_dir):
+            runner = build_runner_from_cfg(cfg)
+            runner.train()
         finish_distributed()
 
 

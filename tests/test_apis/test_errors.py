@@ -9,8 +9,8 @@ def _line(capsys, exc):
         raise exc
     assert exit_info.value.code == 2
     lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 2 and lines[1].startswith('(set SUMIX_DEBUG=1')
-    return lines[0]
+    assert len(lines) == 2 and lines[0].startswith('(set SUMIX_DEBUG=1')
+    return lines[1]  # the error is the last line
 
 
 def test_dataloader_worker_error_keeps_the_original_message(capsys):

@@ -18,3 +18,17 @@ class KillAtIterHook(Hook):
     def before_train_iter(self, runner, batch_idx, data_batch=None):
         if runner.iter + 1 == self.at:
             os.kill(os.getpid(), signal.SIGKILL)
+
+
+@HOOKS.register_module()
+class SleepAfterIterHook(Hook):
+    """Sleep ``seconds`` after every training iteration (keeps a tiny run
+    alive long enough for another process to meet it)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        import time
+        time.sleep(self.seconds)

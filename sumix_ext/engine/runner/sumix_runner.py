@@ -48,21 +48,72 @@ def checkpoint_problem(path: str) -> Optional[str]:
     return None if bad is None else f'corrupt member {bad}'
 
 
-def find_resumable_checkpoint(work_dir: str, logger=None) -> Optional[str]:
-    """The checkpoint ``--resume`` (auto) should continue from: the newest
-    complete one.
+#: file in the work folder naming the run that last started there
+RUN_FILE = 'last_run.json'
 
-    MMEngine reads ``work_dir/last_checkpoint``. That file is updated after
-    the checkpoint is written, so a kill in between leaves it naming
-    ``epoch_N-1`` while ``epoch_N.pth`` is complete; it may also be missing,
-    empty or name a damaged file. So: the newest complete ``epoch_N.pth`` /
-    ``iter_N.pth`` in ``work_dir`` wins (a warning says when that is not the
-    file ``last_checkpoint`` names); ``last_checkpoint`` is used only when
-    no numbered checkpoint is found (e.g. a custom file name).
+
+def new_run_id() -> str:
+    """A fresh run id (made at a run's first start, kept across resumes)."""
+    import uuid
+    return uuid.uuid4().hex[:12]
+
+
+def checkpoint_run_id(path: str) -> Optional[str]:
+    """The run id a checkpoint records (``meta['run_id']``), None for
+    checkpoints of older versions or unreadable files."""
+    from mmengine.runner.checkpoint import _load_checkpoint
+    try:
+        ckpt = _load_checkpoint(path, map_location='cpu')
+    except Exception:  # noqa: BLE001 - unreadable: no identity
+        return None
+    meta = ckpt.get('meta') if isinstance(ckpt, dict) else None
+    return meta.get('run_id') if isinstance(meta, dict) else None
+
+
+def read_last_run(work_dir: str) -> Optional[dict]:
+    """The :data:`RUN_FILE` record of ``work_dir`` (None if absent)."""
+    import json
+    try:
+        with open(osp.join(work_dir, RUN_FILE)) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def _step_of(path: str) -> int:
+    match = _CKPT_RE.match(osp.basename(path))
+    return int(match.group(2)) if match else -1
+
+
+def numbered_checkpoints(work_dir: str) -> list:
+    """``epoch_N.pth`` / ``iter_N.pth`` in ``work_dir``, newest first."""
+    found = [(_step_of(p), osp.getmtime(p), p)
+             for p in glob.glob(osp.join(work_dir, '*.pth'))
+             if _step_of(p) >= 0]
+    return [p for _, _, p in sorted(found, reverse=True)]
+
+
+def find_resumable_checkpoint(work_dir: str, logger=None,
+                              run_id: Optional[str] = None
+                              ) -> Optional[str]:
+    """The checkpoint ``--resume`` (auto) continues from.
+
+    The run to resume is ``run_id`` (default: the run that last started in
+    ``work_dir``, from :data:`RUN_FILE`, else the run of the checkpoint
+    ``last_checkpoint`` names). Only complete checkpoints of that run are
+    candidates; the newest of them wins. So ``last_checkpoint`` is followed
+    when it names a complete checkpoint of the run; a newer complete one of
+    the same run (a kill between writing a checkpoint and updating
+    ``last_checkpoint``) or, when ``last_checkpoint`` is missing or
+    incomplete, the newest complete one of the run is taken, and a warning
+    says which and why. Checkpoints of other runs are never picked.
+    Folders of older versions (checkpoints without a run id, no
+    :data:`RUN_FILE`) fall back to the newest complete checkpoint.
 
     Args:
         work_dir (str): The run's work directory.
         logger: Logger for the warnings (optional).
+        run_id (str, optional): The run to resume.
 
     Returns:
         str | None: Path of the checkpoint, or ``None`` if there is none.
@@ -73,24 +124,38 @@ def find_resumable_checkpoint(work_dir: str, logger=None) -> Optional[str]:
     if osp.isfile(last_file):
         with open(last_file) as f:
             named = f.read().strip() or None
-    found = []
-    for path in glob.glob(osp.join(work_dir, '*.pth')):
-        match = _CKPT_RE.match(osp.basename(path))
-        if match:
-            found.append((int(match.group(2)), osp.getmtime(path), path))
-    for _, _, path in sorted(found, reverse=True):
+    named_problem = checkpoint_problem(named) if named else None
+    if run_id is None:
+        record = read_last_run(work_dir)
+        run_id = (record or {}).get('run_id')
+    if run_id is None and named is not None and named_problem is None:
+        run_id = checkpoint_run_id(named)
+    candidates = numbered_checkpoints(work_dir)
+    if named is not None and named_problem is None and osp.abspath(
+            named) not in map(osp.abspath, candidates):
+        candidates.insert(0, named)  # a custom file name
+    others = []
+    for path in candidates:
         problem = checkpoint_problem(path)
-        if problem is None:
-            if named is not None and osp.abspath(named) != osp.abspath(path):
-                warn(f'last_checkpoint names {named}, but {path} is newer '
-                     'and complete; resuming from it')
-            return path
-        warn(f'skipping checkpoint {path}: {problem}')
-    if named is not None:
-        problem = checkpoint_problem(named)
-        if problem is None:
-            return named
-        warn(f'last_checkpoint names {named}, which is {problem}')
+        if problem is not None:
+            warn(f'skipping checkpoint {path}: {problem}')
+            continue
+        if run_id is not None and checkpoint_run_id(path) != run_id:
+            others.append(osp.basename(path))
+            continue
+        if named is not None and osp.abspath(named) != osp.abspath(path):
+            why = (named_problem if named_problem is not None else
+                   f'older than {osp.basename(path)} of the same run')
+            warn(f'last_checkpoint names {named} ({why}); resuming from '
+                 f'{path}, the newest complete checkpoint of this run')
+        if others:
+            warn(f'left alone: {", ".join(others)} (another run)')
+        return path
+    if named is not None and named_problem is not None:
+        warn(f'last_checkpoint names {named}, which is {named_problem}')
+    if others:
+        warn(f'not resuming {", ".join(others)}: checkpoints of another '
+             f'run than the last one started in {work_dir}')
     return None
 
 
@@ -146,6 +211,9 @@ class SUMixRunner(Runner):
         kwargs['custom_hooks'] = with_required_hooks(
             kwargs.get('custom_hooks'))
         super().__init__(*args, **kwargs)
+        #: id of this run, made at its first start and kept across resumes
+        #: (recorded in every checkpoint's ``meta['run_id']``)
+        self.run_id: Optional[str] = None
 
     @master_only
     def save_checkpoint(self, out_dir: str, filename: str,
@@ -160,6 +228,7 @@ class SUMixRunner(Runner):
             get_file_backend(out_dir, backend_args=backend_args),
             LocalBackend)
         tmp_name = filename + TMP_SUFFIX if local else filename
+        meta = dict(meta or {}, run_id=self.run_id)
         super().save_checkpoint(
             out_dir, tmp_name, file_client_args=file_client_args,
             save_optimizer=save_optimizer,
@@ -254,21 +323,60 @@ class SUMixRunner(Runner):
         return model
 
     def load_or_resume(self) -> None:
-        """Resume from the newest complete checkpoint (auto resume), else
-        as MMEngine does."""
+        """Resume this folder's last run from its newest complete checkpoint
+        (auto resume, :func:`find_resumable_checkpoint`), else as MMEngine
+        does; then record the run (:data:`RUN_FILE`): a resumed run keeps
+        its id, a fresh one gets a new id and says so when the folder holds
+        another run's checkpoints."""
         if self._has_loaded:
             return None
+        resumed = None
         if self._resume and self._load_from is None:
             self._remove_stale_tmp()
-            resume_from = find_resumable_checkpoint(self.work_dir,
-                                                    self.logger)
-            self.logger.info(
-                f'Auto resumed from the latest checkpoint {resume_from}.')
-            if resume_from is not None:
-                self.resume(resume_from)
+            resumed = find_resumable_checkpoint(self.work_dir, self.logger)
+            if resumed is None:
+                self.logger.warning(f'nothing to resume in {self.work_dir}; '
+                                    'starting from scratch')
+            else:
+                self.logger.info(f'Auto resumed from {resumed}.')
+                self.resume(resumed)
                 self._has_loaded = True
-            return None
-        return super().load_or_resume()
+        else:
+            super().load_or_resume()
+            if self._resume and self._load_from is not None:
+                resumed = self._load_from
+        self.run_id = (checkpoint_run_id(resumed) if resumed else None) \
+            or new_run_id()
+        if resumed is None:
+            self._note_other_runs()
+        self._write_run_record(resumed)
+        return None
+
+    @master_only
+    def _note_other_runs(self) -> None:
+        """One line when a fresh run starts in a folder holding another
+        run's checkpoints."""
+        found = numbered_checkpoints(self.work_dir)
+        if found:
+            names = ', '.join(osp.basename(p) for p in found[:4]) + (
+                ', ...' if len(found) > 4 else '')
+            self.logger.warning(
+                f'{self.work_dir} holds {len(found)} checkpoint(s) of '
+                f'another run ({names}); this fresh run (id {self.run_id}) '
+                'overwrites files of the same name: use another --work-dir '
+                'to keep them, or --resume to continue that run')
+
+    @master_only
+    def _write_run_record(self, resumed: Optional[str]) -> None:
+        import datetime
+        import json
+        record = dict(run_id=self.run_id, resumed_from=resumed,
+                      started=datetime.datetime.now().isoformat(
+                          timespec='seconds'))
+        path = osp.join(self.work_dir, RUN_FILE)
+        with open(path + TMP_SUFFIX, 'w') as f:
+            json.dump(record, f)
+        os.replace(path + TMP_SUFFIX, path)
 
     @master_only
     def _remove_stale_tmp(self) -> None:
