@@ -18,7 +18,8 @@ import torch
 def init_model(config: str, checkpoint: Optional[str] = None,
                device: Optional[str] = None,
                cfg_options: Optional[dict] = None,
-               allow_partial: bool = False) -> torch.nn.Module:
+               allow_partial: bool = False,
+               unsafe_load: bool = False) -> torch.nn.Module:
     """A classifier from ``config`` with ``checkpoint`` loaded, in eval mode.
 
     The checkpoint must fit the model (``allow_partial=True`` to load what
@@ -30,15 +31,20 @@ def init_model(config: str, checkpoint: Optional[str] = None,
         device (str, optional): ``'cuda'`` if available else ``'cpu'``.
         cfg_options (dict, optional): Overrides, as ``--cfg-options``.
         allow_partial (bool): Accept a checkpoint that fits in part.
+        unsafe_load (bool): Allow full unpickling of this checkpoint only
+            (a file you trust that ``weights_only`` refuses); later loads
+            are safe again.
 
     Returns:
         nn.Module: The model (with its config, for :func:`inference_model`).
     """
+    from ..compat import unsafe_load_scope
     from ..evaluation.inference import (default_device, init_classifier,
                                         load_eval_config)
     cfg = load_eval_config(config, cfg_options)
-    return init_classifier(cfg, checkpoint, device or default_device(),
-                           allow_partial)
+    with unsafe_load_scope(unsafe_load):
+        return init_classifier(cfg, checkpoint, device or default_device(),
+                               allow_partial)
 
 
 def inference_model(model: torch.nn.Module,

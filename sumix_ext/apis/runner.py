@@ -5,14 +5,15 @@ from mmengine.config import Config
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from ..compat import allow_unsafe_load
+from ..compat import unsafe_load_scope
 
 
 def build_runner_from_cfg(cfg: Config) -> Runner:
     """Build the runner (``runner_type`` if the config names one).
 
-    ``cfg.unsafe_load=True`` allows full unpickling of checkpoints that the
-    safe loader refuses (with a warning per file).
+    ``cfg.unsafe_load=True`` is not applied here: the command wraps the
+    run in :func:`~sumix_ext.compat.unsafe_load_scope` (see
+    :func:`unsafe_scope_of`), so the permission ends with that run.
 
     Args:
         cfg (Config): Merged config.
@@ -21,11 +22,16 @@ def build_runner_from_cfg(cfg: Config) -> Runner:
         Runner: The runner.
     """
     import sumix_ext  # noqa: F401  (registers components, applies compat)
-    if cfg.get('unsafe_load', False):
-        allow_unsafe_load(True)
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
     return Runner.from_cfg(cfg)
+
+
+def unsafe_scope_of(cfg: Config):
+    """The unsafe-loading permission of one run: a context manager that
+    allows full unpickling only inside it, and only when the config (or
+    ``--unsafe-load``) asked for it."""
+    return unsafe_load_scope(bool(cfg.get('unsafe_load', False)))
 
 
 def close_distributed() -> bool:

@@ -9,6 +9,7 @@ import os.path as osp
 
 from sumix_ext.apis import (apply_dataloader_defaults, build_runner_from_cfg,
                             cli, cli_errors, finish_distributed, load_config)
+from sumix_ext.apis.runner import unsafe_scope_of
 
 
 def parse_args(argv=None):
@@ -95,8 +96,9 @@ def main(argv=None):
         if not osp.isfile(args.checkpoint):
             raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
         cfg = merge_args(load_config(args.config, args.cfg_options), args)
-        runner = build_runner_from_cfg(cfg)
-        metrics = runner.test()
+        with unsafe_scope_of(cfg):
+            runner = build_runner_from_cfg(cfg)
+            metrics = runner.test()
         if args.out and args.out_item == 'metrics':
             import mmengine
             from mmengine.dist import is_main_process

@@ -10,6 +10,7 @@ import argparse
 
 from sumix_ext.apis import (apply_dataloader_defaults, build_runner_from_cfg,
                             cli, cli_errors, finish_distributed, load_config)
+from sumix_ext.apis.runner import unsafe_scope_of
 from sumix_ext.engine.work_dir_lock import work_dir_lock
 
 
@@ -100,7 +101,7 @@ def main(argv=None):
         cfg = load_config(args.config, args.cfg_options)
         cfg = merge_args(cfg, args)
         # the run owns its work folder from before its first write
-        with work_dir_lock(cfg.work_dir):
+        with work_dir_lock(cfg.work_dir), unsafe_scope_of(cfg):
             runner = build_runner_from_cfg(cfg)
             runner.train()
         finish_distributed()

@@ -13,7 +13,8 @@ from .dist_cpu import apply_dist_cpu_fix
 from .image_load import apply_image_load_fix
 from .mmcv_hue import adjust_hue, apply_mmcv_hue_fix
 from .torch_load import (UNSAFE_LOAD_ENV, allow_unsafe_load,
-                         apply_torch_load_fix, safe_torch_load)
+                         apply_torch_load_fix, safe_torch_load,
+                         unsafe_load_scope)
 
 
 def apply_all() -> None:
@@ -27,5 +28,6 @@ def apply_all() -> None:
 __all__ = [
     'apply_all', 'apply_torch_load_fix', 'apply_mmcv_hue_fix',
     'apply_dist_cpu_fix', 'apply_image_load_fix', 'adjust_hue',
-    'safe_torch_load', 'allow_unsafe_load', 'UNSAFE_LOAD_ENV'
+    'safe_torch_load', 'allow_unsafe_load', 'UNSAFE_LOAD_ENV',
+    'unsafe_load_scope'
 ]

@@ -16,15 +16,20 @@ Policy (see README "Reliability"):
 2. Every local checkpoint MMEngine loads goes through
    :func:`safe_torch_load`: ``weights_only=True`` first; a file that needs
    more is refused with a message, unless full unpickling is allowed
-   explicitly (``--unsafe-load`` / ``unsafe_load=True`` / environment
-   ``SUMIX_UNSAFE_LOAD=1``), in which case a warning is logged.
+   explicitly, in which case a warning is logged. The permission is scoped
+   to the one call that asked (``--unsafe-load`` / ``unsafe_load=True`` of
+   a config, ``CheckpointSet`` or ``init_model``: :func:`unsafe_load_scope`
+   around that call only, no process state); the environment variable
+   ``SUMIX_UNSAFE_LOAD=1`` is the one deliberate process-wide switch.
 3. A missing, empty or truncated file is reported by name, never unpickled.
 """
+import contextlib
+import contextvars
 import os
 import pickle
 import warnings
 import zipfile
-from typing import Any, List, Optional
+from typing import Any, Iterator, List, Optional
 
 import numpy as np
 import torch
@@ -52,8 +57,32 @@ def _mmengine_safe_globals() -> List[Any]:
     return items
 
 
+#: the permission of the current call (see :func:`unsafe_load_scope`)
+_UNSAFE_SCOPE: contextvars.ContextVar = contextvars.ContextVar(
+    'sumix_unsafe_load', default=False)
+
+
+@contextlib.contextmanager
+def unsafe_load_scope(enable: bool = True) -> Iterator[None]:
+    """Allow full unpickling inside this block only (the call that asked).
+
+    Loads after the block are safe again, whatever happened inside: an
+    opt-in for one trusted file never leaks to a later load.
+
+    Args:
+        enable (bool): False makes the block a no-op (no permission).
+    """
+    token = _UNSAFE_SCOPE.set(bool(enable) or _UNSAFE_SCOPE.get())
+    try:
+        yield
+    finally:
+        _UNSAFE_SCOPE.reset(token)
+
+
 def allow_unsafe_load(enable: bool = True) -> None:
-    """Allow full unpickling of checkpoints that ``weights_only`` refuses.
+    """Allow full unpickling of checkpoints that ``weights_only`` refuses,
+    for the whole process (sets ``SUMIX_UNSAFE_LOAD``: the one deliberate
+    global switch; prefer ``unsafe_load=True`` on the call that needs it).
 
     Only for files you trust: unpickling can run arbitrary code.
 
@@ -67,7 +96,8 @@ def allow_unsafe_load(enable: bool = True) -> None:
 
 
 def _unsafe_allowed() -> bool:
-    return os.environ.get(UNSAFE_LOAD_ENV, '0') not in ('', '0', 'false')
+    return _UNSAFE_SCOPE.get() or os.environ.get(
+        UNSAFE_LOAD_ENV, '0') not in ('', '0', 'false')
 
 
 def safe_torch_load(filename: str,

@@ -193,9 +193,7 @@ class CheckpointSet:
                  cfg_options: Optional[dict] = None,
                  device: Optional[str] = None, partial_load: bool = False,
                  unsafe_load: bool = False):
-        if unsafe_load:
-            from ..compat import allow_unsafe_load
-            allow_unsafe_load(True)
+        self.unsafe_load = bool(unsafe_load)  # for this set's loads only
         self.cfg = load_eval_config(config, cfg_options)
         self.checkpoints = list(checkpoints)
         self.labels = checkpoint_labels(self.checkpoints, labels)
@@ -217,8 +215,10 @@ class CheckpointSet:
     def load(self, checkpoint: Optional[str]) -> torch.nn.Module:
         """The classifier of ``cfg`` with ``checkpoint`` (None: random
         init), in eval mode on :attr:`device`."""
-        return init_classifier(self.cfg, checkpoint, self.device,
-                               self.partial_load)
+        from ..compat import unsafe_load_scope
+        with unsafe_load_scope(self.unsafe_load):
+            return init_classifier(self.cfg, checkpoint, self.device,
+                                   self.partial_load)
 
     def __iter__(self) -> Iterator[Tuple[str, str, torch.nn.Module]]:
         """Yield ``(checkpoint, label, model)``, one model in memory at a

@@ -73,3 +73,44 @@ def test_truncated_resume_checkpoint_is_named(capsys, data, tmp_path):
         data, str(tmp_path / 'w'), epochs=1)
     line = _error_line(capsys, argv)
     assert f'corrupt or truncated: {ckpt}' in line
+
+
+class _Payload:
+    """Unpickling this runs code: it creates the file ``path``."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, 'w'))
+
+
+def test_unsafe_loading_is_scoped_to_the_call_that_asked(tmp_path,
+                                                         monkeypatch):
+    """Issue 19 case 4: an opt-in for one trusted file (CheckpointSet with
+    unsafe_load=True) leaves no process state: a later plain init_model of
+    a malicious file refuses it and its payload never runs."""
+    monkeypatch.delenv('SUMIX_UNSAFE_LOAD', raising=False)
+    from sumix_ext.apis import init_model
+    from sumix_ext.compat.torch_load import CheckpointLoadError
+    from sumix_ext.evaluation import CheckpointSet
+    model = init_model(DEMO, device='cpu')
+    trusted = str(tmp_path / 'trusted.pth')
+    torch.save({'state_dict': model.state_dict(),
+                'meta': argparse.Namespace(note='legacy')}, trusted)
+    marker = tmp_path / 'pwned'
+    evil = str(tmp_path / 'evil.pth')
+    torch.save({'state_dict': model.state_dict(),
+                'meta': _Payload(str(marker))}, evil)
+    with pytest.warns(UserWarning, match='full unpickling'):
+        ckpts = CheckpointSet(DEMO, [trusted], device='cpu',
+                              unsafe_load=True)
+        assert len([m for _, _, m in ckpts]) == 1  # the trusted file loads
+    with pytest.raises(CheckpointLoadError, match='refused to unpickle'):
+        init_model(DEMO, evil, device='cpu')
+    with pytest.raises(CheckpointLoadError, match='refused to unpickle'):
+        CheckpointSet(DEMO, [evil], device='cpu').load(evil)
+    assert not marker.exists()
+    # the same set that asked may still load its own files
+    with pytest.warns(UserWarning, match='full unpickling'):
+        ckpts.load(trusted)
