@@ -23,6 +23,11 @@ def _describe(dataset) -> str:
     return f"{type(inner).__name__}({', '.join(parts)})"
 
 
+def _short(names: list, n: int = 6) -> str:
+    shown = ', '.join(map(str, names[:n]))
+    return f'[{shown}{", ..." if len(names) > n else ""}] ({len(names)})'
+
+
 def _first_conv_in_channels(module: torch.nn.Module) -> Optional[int]:
     for m in module.modules():
         if isinstance(m, torch.nn.Conv2d):
@@ -124,6 +129,12 @@ class SanityCheckHook(Hook):
         self.check_channels = check_channels
 
     def before_train(self, runner) -> None:
+        train = runner.train_dataloader.dataset
+        self._check_empty_classes(train)
+        val_loop = getattr(runner, '_val_loop', None)
+        val = getattr(getattr(val_loop, 'dataloader', None), 'dataset', None)
+        if val is not None:
+            self._check_same_class_names(train, val, 'val')
         self._check(runner, runner.train_dataloader, 'train', train=True)
         for text in schedule_warnings(runner.cfg) + subset_warnings(
                 runner.train_dataloader.dataset):
@@ -174,6 +185,52 @@ class SanityCheckHook(Hook):
                 self._check_channels(model, dataloader, where, phase)
             finally:
                 set_rng_state(state)
+
+    @staticmethod
+    def _check_same_class_names(train, other, phase: str) -> None:
+        """Train and val/test must list the same class names in the same
+        order (a label is an index into the list): a differing list
+        silently shifts the labels even when the counts agree."""
+        names = [(getattr(d, 'metainfo', None) or {}).get('classes')
+                 for d in (train, other)]
+        if not all(names) or list(names[0]) == list(names[1]):
+            return
+        a, b = list(names[0]), list(names[1])
+        only_a = [c for c in a if c not in b]
+        only_b = [c for c in b if c not in a]
+        detail = (f'only in train: {only_a}; only in {phase}: {only_b}'
+                  if only_a or only_b else 'same names, another order')
+        raise ValueError(
+            f'the train and {phase} datasets name different classes '
+            f'(train {_short(a)}, {phase} {_short(b)}; {detail}): label ids '
+            f'would not match; give {phase} the same class folders as '
+            'train (or the same metainfo=dict(classes=[...]) on both)')
+
+    @staticmethod
+    def _check_empty_classes(dataset) -> None:
+        """A class of the training set with no image at all (an empty
+        class folder) is named, with its one fix."""
+        classes = (getattr(dataset, 'metainfo', None) or {}).get('classes')
+        get_labels = getattr(dataset, 'get_gt_labels', None)
+        if not classes or get_labels is None or getattr(
+                dataset, '_indices', None) is not None:
+            return  # an indices subset may leave classes out on purpose
+        try:
+            labels = torch.as_tensor(get_labels()).flatten()
+        except (TypeError, ValueError, KeyError, IndexError):
+            return
+        if labels.numel() == 0 or labels.min() < 0:
+            return
+        counts = torch.bincount(labels, minlength=len(classes))
+        empty = [c for c, n in zip(classes, counts.tolist()) if n == 0]
+        if empty:
+            root = getattr(dataset, 'data_prefix', {}).get('img_path', '')
+            raise ValueError(
+                f'train_dataloader.dataset {_describe(dataset)}: class '
+                f'folder(s) with no image: '
+                f'{", ".join(repr(c) for c in empty)}'
+                + (f' in {root}' if root else '') +
+                '; delete the empty folder(s) (or add their images)')
 
     @staticmethod
     def _check_classes(model, dataset, where: str, phase: str) -> None:

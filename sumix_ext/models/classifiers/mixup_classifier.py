@@ -131,13 +131,18 @@ class MixupClassifier(ImageClassifier):
                 raise ValueError('MixupClassifier: SUMix corrects a mixing '
                                  'ratio, so it needs model.mixer (e.g. '
                                  "dict(type='BatchCutMix', alpha=0.2))")
-            if getattr(self.sumix, 'needs_share', False) and type(
-                    self.mixer).__name__ == 'BatchMixup':
+            maskless = [type(m).__name__ for m in getattr(
+                self.mixer, 'mixers', [self.mixer])
+                if type(m).__name__ == 'BatchMixup']
+            if getattr(self.sumix, 'needs_share', False) and maskless:
+                where = ('' if self.mixer is not None and not hasattr(
+                    self.mixer, 'mixers') else ' (one of RandomMixer\'s '
+                    'mixers: it would fail the first time it is drawn)')
                 raise ValueError(
                     f'MixupClassifier: SUMixLoss(ratio={self.sumix.ratio!r})'
                     ' needs a mask-based mixer (BatchCutMix, BatchFMix, '
-                    "...); BatchMixup has no mask: use ratio='retention' "
-                    'with it')
+                    f'...); BatchMixup has no mask{where}: use '
+                    "ratio='retention' with it, or drop BatchMixup")
             if not self._head_loss_is_plain_ce():
                 raise ValueError(
                     'MixupClassifier: SUMix computes its own cross-entropy '

@@ -1,0 +1,92 @@
+"""Issue 19: class lists compared by name, an empty class folder named,
+and other start-up checks, each one true line (cause and fix) as the last
+line of stderr, exit code 2."""
+import os
+import os.path as osp
+
+import cv2
+import numpy as np
+
+from tests.test_apis.test_bad_inputs import (  # noqa: F401  (fixtures)
+    _cfg, _error_line, _train, data)
+
+
+def _folders(root, classes, n=4, empty=()):
+    rng = np.random.default_rng(0)
+    for cls in classes:
+        os.makedirs(osp.join(root, cls), exist_ok=True)
+        for i in range(0 if cls in empty else n):
+            img = rng.integers(0, 255, (12, 12, 3), dtype=np.uint8)
+            cv2.imwrite(osp.join(root, cls, f'{i}.jpg'), img)
+    return root
+
+
+def _split_cfg(tmp_path, train_root, val_root, num_classes=3):
+    return _cfg(tmp_path, f"""
+data_preprocessor = dict(num_classes={num_classes}, mean=[127.5] * 3,
+                         std=[50.0] * 3)
+pipe = [dict(type='LoadImageFromFile'), dict(type='PackInputs')]
+train_dataloader = dict(batch_size=4, dataset=dict(
+    _delete_=True, type='CustomDataset', data_root={train_root!r},
+    pipeline=pipe))
+val_dataloader = dict(batch_size=4, dataset=dict(
+    _delete_=True, type='CustomDataset', data_root={val_root!r},
+    pipeline=pipe))
+test_dataloader = val_dataloader
+model = dict(backbone=dict(in_channels=3, stem_channels=4,
+                           base_channels=4),
+             head=dict(num_classes={num_classes}, in_channels=32))
+train_cfg = dict(max_epochs=1)
+""")
+
+
+def test_class_folders_that_differ_by_name_stop_at_start(capsys, tmp_path):
+    """Case 3: train {a,b,c}, val {a,c,d}: same count, shifted labels."""
+    train = _folders(str(tmp_path / 'train'), ['a', 'b', 'c'])
+    val = _folders(str(tmp_path / 'val'), ['a', 'c', 'd'])
+    work = tmp_path / 'w'
+    line = _error_line(capsys, [_split_cfg(tmp_path, train, val),
+                                '--work-dir', str(work)])
+    assert 'train and val datasets name different classes' in line
+    assert "only in train: ['b']; only in val: ['d']" in line
+    assert 'same class folders' in line
+    assert not list(work.glob('*.pth'))  # stopped before any training
+
+
+def test_an_empty_class_folder_is_named_with_one_fix(capsys, tmp_path):
+    """Case 7: one message, naming the folder, not two contradicting
+    num_classes fixes."""
+    train = _folders(str(tmp_path / 'train'), ['a', 'b', 'c'], empty=['c'])
+    val = _folders(str(tmp_path / 'val'), ['a', 'b'])
+    line = _error_line(capsys, [_split_cfg(tmp_path, train, val, 2),
+                                '--work-dir', str(tmp_path / 'w')])
+    assert "class folder(s) with no image: 'c'" in line
+    assert 'delete the empty folder' in line and 'num_classes' not in line
+
+
+def test_mixer_hint_names_only_runnable_mixers(capsys, data, tmp_path):
+    """Case 5 (and issue 20 item 6): a typo suggests a mixer model.mixer
+    can run; mmpretrain's names are refused at build with our equivalent."""
+    line = _train(capsys, data, tmp_path, 'model.mixer.type=CutMixx')
+    assert "Did you mean 'BatchCutMix'?" in line
+    assert "'CutMix'," not in line and "'Mixup'" not in line
+    for stock, ours in (('CutMix', 'BatchCutMix'), ('Mixup', 'BatchMixup'),
+                        ('ResizeMix', 'BatchResizeMix')):
+        line = _train(capsys, data, tmp_path, f'model.mixer.type={stock}')
+        assert f"mixer '{stock}' is mmpretrain's batch augment" in line
+        assert f"type='{ours}'" in line
+
+
+def test_random_mixer_with_mixup_and_a_share_ratio_stops_at_start(
+        capsys, data, tmp_path):
+    """Case 8: the error comes when the model is built, not when Mixup is
+    first drawn some steps later."""
+    work = tmp_path / 'w'
+    cfg = _cfg(tmp_path, (
+        "model = dict(mixer=dict(_delete_=True, type='RandomMixer', mixers=["
+        "dict(type='BatchCutMix'), dict(type='BatchMixup')], "
+        "probs=[0.99, 0.01]), sumix=dict(ratio='saliency'))"))
+    line = _train(capsys, data, tmp_path, config=cfg)
+    assert "one of RandomMixer's mixers" in line
+    assert "ratio='retention'" in line
+    assert not list(work.glob('*.pth'))
