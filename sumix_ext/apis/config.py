@@ -116,34 +116,76 @@ def merge_options(cfg: Config, options: dict) -> None:
     cfg.merge_from_dict(options)
 
 
+def _base_files(name: str, text: str):
+    """The ``_base_`` entries of one Python config, resolved against its
+    folder (``mmpretrain::`` bases are skipped); raises SyntaxError."""
+    import ast
+    tree = ast.parse(text, filename=name)
+    out = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                getattr(t, 'id', None) == '_base_' for t in node.targets):
+            try:
+                bases = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+            bases = [bases] if isinstance(bases, str) else bases
+            out += [osp.normpath(osp.join(osp.dirname(name), b))
+                    for b in bases if isinstance(b, str) and '::' not in b]
+    return out
+
+
+def _walk_bases(path: str):
+    """Yield ``(config, its text or None if missing, referrer)`` for
+    ``path`` and its ``_base_`` chain (Python configs)."""
+    seen, todo = set(), [(osp.abspath(path), None)]
+    while todo:
+        name, referrer = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        if not osp.isfile(name):
+            yield name, None, referrer
+            continue
+        with open(name, encoding='utf-8') as f:
+            text = f.read()
+        yield name, text, referrer
+        if name.endswith('.py'):
+            try:
+                todo += [(b, name) for b in _base_files(name, text)]
+            except SyntaxError:
+                continue
+
+
 def _located_syntax_error(path: str):
     """The first Python syntax error in ``path`` or its ``_base_`` files,
     as a ``SyntaxError`` with its file and line (MMEngine's message loses
     the line), or None."""
     import ast
-    seen, todo = set(), [osp.abspath(path)]
-    while todo:
-        name = todo.pop()
-        if name in seen or not osp.isfile(name):
+    for name, text, _ in _walk_bases(path):
+        if text is None or not name.endswith('.py'):
             continue
-        seen.add(name)
-        with open(name, encoding='utf-8') as f:
-            text = f.read()
         try:
-            tree = ast.parse(text, filename=name)
+            ast.parse(text, filename=name)
         except SyntaxError as exc:
             exc.filename = name
             return exc
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and any(
-                    getattr(t, 'id', None) == '_base_' for t in node.targets):
-                try:
-                    bases = ast.literal_eval(node.value)
-                except ValueError:
-                    continue
-                bases = [bases] if isinstance(bases, str) else bases
-                todo += [osp.normpath(osp.join(osp.dirname(name), b))
-                         for b in bases if isinstance(b, str)]
+    return None
+
+
+def _missing_base(path: str):
+    """A ``FileNotFoundError`` naming the missing ``_base_`` file, the
+    config that refers to it and a close match, or None."""
+    for name, text, referrer in _walk_bases(path):
+        if text is None and referrer is not None:
+            folder = osp.dirname(name)
+            hint = _suggest(osp.basename(name), [
+                f for f in __import__('os').listdir(folder)
+                if f.endswith('.py')]) if osp.isdir(folder) else ''
+            return FileNotFoundError(
+                f'_base_ file not found: {name}, named in {referrer}{hint}; '
+                'fix that _base_ entry (paths are relative to the file that '
+                'names them)')
     return None
 
 
@@ -169,6 +211,8 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
         cfg = Config.fromfile(path)
     except SyntaxError as exc:
         raise _located_syntax_error(path) or exc
+    except FileNotFoundError as exc:
+        raise _missing_base(path) or exc
 
     if cfg_options:
         check_cfg_options(cfg, cfg_options)

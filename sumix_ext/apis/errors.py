@@ -100,3 +100,10 @@ def cli_errors():
         print(f'(set {DEBUG_ENV}=1 for the full traceback)', file=sys.stderr)
         print(_one_line(exc), file=sys.stderr)
         sys.exit(2)
+    except KeyboardInterrupt:
+        if os.environ.get(DEBUG_ENV, '0') not in ('', '0'):
+            raise
+        print('error: interrupted (Ctrl-C); the complete checkpoints in the '
+              'work dir are kept: rerun with --resume to continue',
+              file=sys.stderr)
+        sys.exit(130)

@@ -90,12 +90,33 @@ def merge_args(cfg, args):
     return cfg
 
 
+def check_writable(path: str, flag: str) -> None:
+    """Stop before the test pass when ``path`` cannot be written (the
+    metrics would otherwise be lost after the whole pass): its folder is
+    made and a probe file written and removed there."""
+    import os
+    probe = path + '.write-check'
+    try:
+        if osp.isdir(path):
+            raise IsADirectoryError(path)
+        os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+        with open(probe, 'w'):
+            pass
+        os.remove(probe)
+    except OSError as exc:
+        raise ValueError(f'{flag} {path}: cannot write there '
+                         f'({exc.strerror or type(exc).__name__}); give '
+                         f'{flag} a writable file path') from None
+
+
 def main(argv=None):
     args = parse_args(argv)
     with cli_errors():
         if not osp.isfile(args.checkpoint):
             raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
         cfg = merge_args(load_config(args.config, args.cfg_options), args)
+        if args.out:
+            check_writable(args.out, '--out')
         with unsafe_scope_of(cfg):
             runner = build_runner_from_cfg(cfg)
             metrics = runner.test()

@@ -74,6 +74,13 @@ def merge_args(cfg, args):
         cfg.optim_wrapper.setdefault('type', 'OptimWrapper')
         cfg.optim_wrapper.type = 'AmpAnyDeviceOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    train_cfg = cfg.get('train_cfg') or {}
+    for key in ('max_epochs', 'max_iters'):
+        value = train_cfg.get(key)
+        if isinstance(value, (int, float)) and not isinstance(
+                value, bool) and value < 1:
+            raise ValueError(f'train_cfg.{key}={value}: nothing to train; '
+                             f'set train_cfg.{key} to 1 or more')
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None

@@ -90,3 +90,61 @@ def test_random_mixer_with_mixup_and_a_share_ratio_stops_at_start(
     assert "one of RandomMixer's mixers" in line
     assert "ratio='retention'" in line
     assert not list(work.glob('*.pth'))
+
+
+def test_max_epochs_zero_is_one_line_at_start(capsys, data, tmp_path):
+    """Case 15."""
+    line = _train(capsys, data, tmp_path, 'train_cfg.max_epochs=0')
+    assert line == ('error: train_cfg.max_epochs=0: nothing to train; set '
+                    'train_cfg.max_epochs to 1 or more')
+
+
+def test_a_base_typo_names_the_config_that_refers_to_it(capsys, tmp_path):
+    """Case 16."""
+    from tests.test_apis.test_bad_inputs import TRAIN
+    from tests.test_reliability.utils import DEMO
+    typo = DEMO.replace('fmnist-demo.py', 'fmnist-demoo.py')
+    mid = tmp_path / 'mid.py'
+    mid.write_text(f'_base_ = [{typo!r}]\n')
+    leaf = tmp_path / 'leaf.py'
+    leaf.write_text("_base_ = ['./mid.py']\n")
+    line = _error_line(capsys, [str(leaf)], tool=TRAIN)
+    assert f'_base_ file not found: {typo}, named in {mid}' in line
+    assert "did you mean 'resnet18-w16_cutmix-sumix_fmnist-demo.py'" in \
+        line or "did you mean '" in line
+
+
+def test_test_out_on_a_read_only_path_stops_before_the_pass(
+        capsys, data, tmp_path):
+    """Case 10: checked at start-up, naming --out (not --work-dir)."""
+    from sumix_ext.apis import init_model
+    from tests.conftest import tiny_fmnist_cfg_options
+    from tests.test_apis.test_bad_inputs import _command
+    TEST = _command('test')
+    from tests.test_reliability.utils import DEMO
+    opts = tiny_fmnist_cfg_options(data, str(tmp_path / 'w'))
+    model = init_model(DEMO, device='cpu', cfg_options=None)
+    ckpt = str(tmp_path / 'm.pth')
+    import torch
+    torch.save({'state_dict': model.state_dict()}, ckpt)
+    line = _error_line(capsys, [DEMO, ckpt, '--out', '/proc/sumix/m.pkl',
+                                '--work-dir', opts[1]] + opts[2:],
+                       tool=TEST)
+    assert line.startswith('error: --out /proc/sumix/m.pkl: cannot write')
+    assert 'give --out a writable file path' in line
+    assert '--work-dir' not in line
+    assert 'accuracy' not in capsys.readouterr().out  # no test pass ran
+
+
+def test_a_legacy_format_checkpoint_is_not_called_corrupt(tmp_path):
+    """Case 13: torch's non-zip format, which weights_only accepts."""
+    import torch
+
+    from sumix_ext.engine.runner.sumix_runner import checkpoint_problem
+    path = str(tmp_path / 'legacy.pth')
+    torch.save({'state_dict': {'w': torch.ones(2)}}, path,
+               _use_new_zipfile_serialization=False)
+    assert checkpoint_problem(path) is None
+    junk = tmp_path / 'junk.pth'
+    junk.write_bytes(b'not a checkpoint at all')
+    assert checkpoint_problem(str(junk)) == 'not a checkpoint file'

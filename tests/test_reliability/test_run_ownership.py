@@ -166,3 +166,32 @@ def test_auto_resume_with_nothing_to_resume_says_so(tmp_path):
     out = res.stdout + res.stderr
     assert f'nothing to resume in {work}; starting from scratch' in out
     assert 'Auto resumed from the latest checkpoint None' not in out
+
+
+def test_ctrl_c_is_one_line_and_loses_nothing(tmp_path):
+    """Case 9: SIGINT mid-run: exit 130, one line (no traceback), the
+    complete checkpoints stay, the lock is freed, --resume continues."""
+    root = make_fashion_mnist(str(tmp_path / 'data'), n_train=32)
+    slow = ("custom_hooks = [dict(type='SleepAfterIterHook', seconds=0.5)]"
+            "\ncustom_imports = dict(imports=['sumix_ext', "
+            "'tests.test_reliability.kill_hook'])")
+    cfg = write_tiny_cfg(str(tmp_path / 'cfg.py'), root, epochs=6,
+                         extra=slow)
+    work = str(tmp_path / 'w')
+    proc = subprocess.Popen(train_cmd(cfg, work, 'randomness.seed=0'),
+                            cwd=REPO, env=ENV, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    for _ in range(900):
+        if osp.exists(osp.join(work, 'epoch_1.pth')) or proc.poll() is not \
+                None:
+            break
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    err = proc.communicate(timeout=120)[1]
+    assert proc.returncode == 130, err[-2000:]
+    assert 'Traceback' not in err
+    assert err.strip().splitlines()[-1].startswith(
+        'error: interrupted (Ctrl-C)')
+    assert '--resume' in err.strip().splitlines()[-1]
+    assert osp.isfile(osp.join(work, 'epoch_1.pth'))
+    assert not osp.exists(osp.join(work, LOCK_NAME))

@@ -14,6 +14,9 @@ from ..preflight import empty_dataset, fewer_than_one_batch
 from ..checkpoint_match import CheckpointMismatchError, check_checkpoint_fits
 
 TMP_SUFFIX = '.tmp'
+#: first bytes of torch's legacy (non-zip) checkpoint format: the pickled
+#: magic number 0x1950a86a20f9469cfc6c (protocol 2)
+LEGACY_MAGIC = b'\x80\x02\x8a\nl\xfc\x9cF\xf9 j\xa8P\x19'
 _CKPT_RE = re.compile(r'^(epoch|iter)_(\d+)\.pth$')
 
 
@@ -40,6 +43,11 @@ def checkpoint_problem(path: str) -> Optional[str]:
         return 'missing'
     if osp.getsize(path) == 0:
         return 'empty'
+    if not zipfile.is_zipfile(path):
+        with open(path, 'rb') as f:
+            head = f.read(len(LEGACY_MAGIC))
+        # torch's legacy (pre-1.6, non-zip) format: judged when loaded
+        return None if head == LEGACY_MAGIC else 'not a checkpoint file'
     try:
         with zipfile.ZipFile(path) as zf:
             bad = zf.testzip()
