@@ -19,6 +19,16 @@ if [ -z "$PYTHON" ]; then
     if [ -x "$ROOT/.venv/bin/python" ]; then PYTHON="$ROOT/.venv/bin/python"; else PYTHON=python3; fi
 fi
 
+# node 0 hosts the rendezvous: a taken port is one line, not torch's
+# 40-line DistNetworkError
+if [ "$NODE_RANK" = 0 ] && ! "$PYTHON" -c "import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('', int(sys.argv[1])))" "$PORT" 2>/dev/null; then
+    echo "error: port $PORT is already in use (another distributed run?);" \
+         "pick a free one: PORT=29501 bash tools/dist_train.sh ..." >&2
+    exit 2
+fi
+
 PYTHONPATH="$ROOT":$PYTHONPATH \
 "$PYTHON" -m torch.distributed.run \
     --nnodes=$NNODES \

@@ -207,16 +207,83 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
                 f for f in __import__('os').listdir(folder) if f.endswith('.py')
             ])
         raise FileNotFoundError(f'config file not found: {path}{hint}')
-    try:
-        cfg = Config.fromfile(path)
-    except SyntaxError as exc:
-        raise _located_syntax_error(path) or exc
-    except FileNotFoundError as exc:
-        raise _missing_base(path) or exc
+    if path.endswith(('.yaml', '.yml', '.json')):
+        cfg = _load_data_config(path)
+    else:
+        try:
+            cfg = Config.fromfile(path)
+        except SyntaxError as exc:
+            raise _located_syntax_error(path) or exc
+        except FileNotFoundError as exc:
+            raise _missing_base(path) or exc
+    old_root = cfg.get('data_root')
+    _follow_child_data_root(path, cfg)
 
     if cfg_options:
         check_cfg_options(cfg, cfg_options)
         merge_options(cfg, cfg_options)
+        if 'data_root' in cfg_options and old_root is not None:
+            follow_data_root(cfg, old_root, cfg_options['data_root'])
+    return cfg
+
+
+LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+def follow_data_root(cfg: Config, old: str, new: str) -> list:
+    """``--cfg-options data_root=NEW``: MMEngine resolves ``data_root`` into
+    each dataloader when the file is read, so the top-level key alone moves
+    nothing. Every dataloader whose dataset still has the config's old
+    root gets the new one (a loader with a root of its own keeps it).
+
+    Returns:
+        list: The dataloader keys that were moved.
+    """
+    moved = []
+    for key in LOADERS:
+        dataset = (cfg.get(key) or {}).get('dataset') or {}
+        if dataset.get('data_root') == old:
+            dataset['data_root'] = new
+            moved.append(key)
+    return moved
+
+
+def _follow_child_data_root(path: str, cfg: Config) -> None:
+    """A child config that sets ``data_root = ...`` at the top level moves
+    the dataloaders that used its base's ``data_root`` (MMEngine resolved
+    that variable inside the base, so the child's value reached none)."""
+    import ast
+    if not path.endswith('.py') or cfg.get('data_root') is None:
+        return
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    tree = ast.parse(text, filename=path)
+    if not any(isinstance(n, ast.Assign) and any(
+            getattr(t, 'id', None) == 'data_root' for t in n.targets)
+            for n in tree.body):
+        return
+    for base in _base_files(osp.abspath(path), text):
+        if not osp.isfile(base):
+            continue
+        old = Config.fromfile(base).get('data_root')
+        if old is not None and old != cfg.data_root:
+            follow_data_root(cfg, old, cfg.data_root)
+            return
+
+
+def _load_data_config(path: str) -> Config:
+    """A ``.yaml``/``.json`` config, with one line when it is not one."""
+    try:
+        cfg = Config.fromfile(path)
+    except Exception as exc:  # noqa: BLE001 - parser errors of any kind
+        first = ' '.join(str(exc).split())[:200]
+        raise ValueError(
+            f'{path} is not a valid {osp.splitext(path)[1]} config ({first}); '
+            'fix its syntax, or, if it holds Python (dict(...), _base_ = '
+            '[...]), name it .py') from None
+    if not isinstance(cfg._cfg_dict.to_dict(), dict):
+        raise ValueError(f'{path} does not hold a mapping of keys; a config '
+                         'is key: value pairs (or a .py file)')
     return cfg
 
 

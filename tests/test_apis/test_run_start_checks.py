@@ -148,3 +148,36 @@ def test_a_legacy_format_checkpoint_is_not_called_corrupt(tmp_path):
     junk = tmp_path / 'junk.pth'
     junk.write_bytes(b'not a checkpoint at all')
     assert checkpoint_problem(str(junk)) == 'not a checkpoint file'
+
+
+def test_yaml_config_errors_are_one_line(capsys, tmp_path):
+    """Case 11: a .yaml holding Python, and a YAML syntax error."""
+    from tests.test_apis.test_bad_inputs import TRAIN
+    py = tmp_path / 'py.yaml'
+    py.write_text("model = dict(type='MixupClassifier')\n")
+    line = _error_line(capsys, [str(py)], tool=TRAIN)
+    assert f'{py} is not a valid .yaml config' in line
+    assert 'name it .py' in line
+    bad = tmp_path / 'bad.yaml'
+    bad.write_text('model: {type: [\n')
+    line = _error_line(capsys, [str(bad)], tool=TRAIN)
+    assert f'{bad} is not a valid .yaml config' in line and 'line 2' in line
+
+
+def test_data_root_reaches_every_loader_from_options_and_children(
+        tmp_path):
+    """Case 14: --cfg-options data_root=X and a child's data_root = X move
+    the loaders that used the config's data_root."""
+    from sumix_ext.apis import load_config
+    from tests.conftest import REPO
+    custom = osp.join(REPO, 'configs', 'custom',
+                      'resnet18_cutmix-sumix_custom-folder.py')
+    cfg = load_config(custom, {'data_root': '/data/mine'})
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert cfg[key].dataset.data_root == '/data/mine', key
+    grey = custom.replace('folder.py', 'folder-grey.py')
+    child = tmp_path / 'child.py'
+    child.write_text(f"_base_ = [{grey!r}]\ndata_root = '/data/scans'\n")
+    cfg = load_config(str(child))
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert cfg[key].dataset.data_root == '/data/scans', key

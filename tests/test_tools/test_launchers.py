@@ -129,3 +129,23 @@ def test_slurm_launcher_inits_gloo_on_cpu(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert 'OK 0 1 127.0.0.1' in proc.stdout
+
+
+def test_dist_train_with_a_taken_port_is_one_line(tmp_path):
+    """Issue 19 case 12: the port is checked before torchrun starts."""
+    taken = socket.socket()
+    taken.bind(('', 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    try:
+        proc = subprocess.run(
+            ['bash', 'tools/dist_train.sh', 'configs/fashion_mnist/'
+             'resnet18-w16_cutmix_fmnist-demo.py', '2'], cwd=REPO,
+            capture_output=True, text=True, timeout=120,
+            env=dict(os.environ, PORT=str(port)))
+    finally:
+        taken.close()
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and f'port {port} is already in use' in lines[0]
+    assert 'PORT=' in lines[0]
