@@ -19,6 +19,7 @@ test_pipeline = [dict(type='PackInputs')]
 train_dataloader = dict(
     batch_size=64,
     num_workers=0,
+    persistent_workers=False,  # the stock mmpretrain tools default to True
     dataset=dict(
         type=dataset_type, data_root=data_root, split='train',
         pipeline=train_pipeline),
@@ -28,6 +29,7 @@ train_dataloader = dict(
 val_dataloader = dict(
     batch_size=256,
     num_workers=0,
+    persistent_workers=False,  # the stock mmpretrain tools default to True
     dataset=dict(
         type=dataset_type, data_root=data_root, split='test',
         test_mode=True, pipeline=test_pipeline),

@@ -30,6 +30,7 @@ val_dataloader = dict(
 test_dataloader = dict(
     batch_size=256,
     num_workers=0,
+    persistent_workers=False,  # the stock mmpretrain tools default to True
     dataset=dict(
         type='LocalFashionMNIST',
         data_root='/usr/share/datasets/fashion-mnist',

@@ -1,0 +1,48 @@
+"""Issue 20 item 1: the configs run under mmpretrain's own tools/train.py
+(shipped in the installed package, as `mim train` runs it), unchanged."""
+import glob
+import os.path as osp
+
+import mmpretrain
+import pytest
+from mmengine.config import Config
+
+from tests.conftest import REPO, run_tool
+
+STOCK_TRAIN = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'tools',
+                       'train.py')
+
+
+def test_no_config_asks_for_persistent_workers_without_workers():
+    """The stock tool turns persistent workers on unless a loader says
+    otherwise; PyTorch refuses that with num_workers=0."""
+    for path in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
+                          recursive=True):
+        if '_base_' in path.split(osp.sep):
+            continue
+        cfg = Config.fromfile(path, import_custom_modules=False)
+        for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+            loader = cfg.get(key)
+            if loader and loader.get('num_workers', 0) == 0:
+                assert loader.get('persistent_workers') is False, (path, key)
+
+
+@pytest.mark.skipif(not osp.isfile(STOCK_TRAIN),
+                    reason="mmpretrain's .mim tools are not installed")
+@pytest.mark.parametrize('config', [
+    'fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py',
+    'fashion_mnist/study/resnet18-w16_cutmix_fmnist-clutter-1k-100e_study.py',
+])
+def test_stock_train_tool_trains_our_config(fmnist_root, tmp_path, config):
+    opts = [f'{k}.dataset.data_root={fmnist_root}' for k in (
+        'train_dataloader', 'val_dataloader', 'test_dataloader')]
+    opts += ['train_dataloader.dataset.indices=None',
+             'val_dataloader.dataset.index_range=None',
+             'train_cfg.max_epochs=1', 'train_cfg.val_begin=1',
+             'model.backbone.stem_channels=4',
+             'model.backbone.base_channels=4', 'model.head.in_channels=32']
+    proc = run_tool([STOCK_TRAIN, osp.join(REPO, 'configs', config),
+                     '--work-dir', str(tmp_path / 'w'), '--cfg-options',
+                     *opts], timeout=300)
+    assert 'Epoch(val) [1]' in proc.stdout + proc.stderr
+    assert osp.isfile(tmp_path / 'w' / 'epoch_1.pth')
