@@ -46,3 +46,13 @@ def test_stock_train_tool_trains_our_config(fmnist_root, tmp_path, config):
                      *opts], timeout=300)
     assert 'Epoch(val) [1]' in proc.stdout + proc.stderr
     assert osp.isfile(tmp_path / 'w' / 'epoch_1.pth')
+
+
+def test_mmpretrain_bases_resolve(tmp_path):
+    """Issue 20 item 2: `mmpretrain::` bases need pkg_resources (MMEngine
+    0.10.x); requirements.txt keeps a setuptools that ships it."""
+    from sumix_ext.apis import load_config
+    cfg = tmp_path / 'child.py'
+    cfg.write_text("_base_ = ['mmpretrain::resnet/resnet18_8xb16_cifar10.py']"
+                   '\n')
+    assert load_config(str(cfg)).model.backbone.type == 'ResNet_CIFAR'
