@@ -16,27 +16,28 @@ def read_requirements(path):
         ]
 
 
-def mmcv_requirement() -> str:
-    """Keep a full ``mmcv`` 2.x the user already has; else ``mmcv-lite``
-    (pure Python: mmpretrain's classifiers never import ``mmcv.ops``).
-    Never both: they install the same ``mmcv`` package."""
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        version('mmcv')
-        return 'mmcv>=2.0.0,<2.3.0'
-    except PackageNotFoundError:
-        return 'mmcv-lite>=2.0.0,<2.3.0'
+#: mmcv flavours, chosen by the user as an extra (as mmpretrain does): pip
+#: cannot see the target environment from its isolated build, so a choice
+#: made here put mmcv-lite beside an existing full mmcv. ``pip install
+#: sumix_ext[lite]`` (pure Python: mmpretrain's classifiers never import
+#: ``mmcv.ops``) or ``[mmcv]`` for a full build; an environment that already
+#: has either needs no extra. Importing sumix_ext without any mmcv is one
+#: error line naming these extras.
+MMCV_EXTRAS = {
+    'lite': ['mmcv-lite>=2.0.0,<2.3.0'],
+    'mmcv': ['mmcv>=2.0.0,<2.3.0'],
+}
 
 
 # Ranges, so that installing us into an existing OpenMMLab environment
-# keeps its torch and mmcv; the exact pins of `make` are in
+# keeps its torch and mmcv (no mmcv flavour here: MMCV_EXTRAS); the exact
+# pins of `make` are in
 # requirements.txt (+ requirements-lock.txt for the rest of the tree).
 INSTALL_REQUIRES = [
     'torch>=2.1',
     'torchvision>=0.16',
     'numpy>=1.23,<2.4',
     'mmengine>=0.10.3,<1.0.0',
-    mmcv_requirement(),
     'mmpretrain>=1.2.0,<2.0.0',
     # imported by sumix_ext or tools directly
     'opencv-python>=4.5',
@@ -60,7 +61,8 @@ setup(
     packages=find_packages(include=['sumix_ext', 'sumix_ext.*']),
     python_requires='>=3.10',
     install_requires=INSTALL_REQUIRES,
-    extras_require={'tests': read_requirements('requirements-test.txt')},
+    extras_require=dict(MMCV_EXTRAS,
+                        tests=read_requirements('requirements-test.txt')),
     license='Apache-2.0',
     classifiers=[
         'Development Status :: 4 - Beta',

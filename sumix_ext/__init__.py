@@ -45,6 +45,16 @@ import warnings
 warnings.filterwarnings(
     'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
 
+try:  # mmcv is the user's choice of flavour (setup.py MMCV_EXTRAS)
+    import mmcv  # noqa: F401,E402
+except ModuleNotFoundError as _exc:  # pragma: no cover - tested in a child
+    if _exc.name != 'mmcv':
+        raise
+    raise ImportError(
+        "sumix_ext needs mmcv 2.x: pip install 'sumix_ext[lite]' (mmcv-lite, "
+        "pure Python) or 'sumix_ext[mmcv]' (a full build), or keep the mmcv "
+        'your OpenMMLab environment has') from None
+
 from .compat import apply_all as _apply_compat  # noqa: E402
 from .version import __version__  # noqa: E402
 
