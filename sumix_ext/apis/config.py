@@ -70,6 +70,8 @@ def check_cfg_options(cfg: Config, options: dict) -> None:
                 raise KeyError(f'--cfg-options: {path} does not exist ('
                                f'{".".join(parts[:depth])} is a list of '
                                f'{len(node)} items)')
+            if node is None:
+                break  # a None is filled by the keys given (compat)
             if not isinstance(node, dict):
                 raise KeyError(f'--cfg-options: {path} does not exist '
                                f'({".".join(parts[:depth])} is not a dict)')
