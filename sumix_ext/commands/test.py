@@ -57,9 +57,16 @@ def merge_args(cfg, args):
         raise ValueError(f'--out-item {args.out_item} needs --out FILE.pkl '
                          '(where to write it)')
     if args.out:
-        if not args.out.endswith(('.pkl', '.pickle')):
-            raise ValueError(f'--out must name a .pkl file, got '
-                             f'{args.out!r}; e.g. --out results.pkl')
+        metrics_only = args.out_item == 'metrics'
+        exts = ('.pkl', '.pickle') + (('.json', '.yaml', '.yml')
+                                      if metrics_only else ())
+        if not args.out.endswith(exts):
+            raise ValueError(
+                f'--out must name a {"/".join(exts)} file, got '
+                f'{args.out!r}; e.g. --out results.pkl' + (
+                    '' if metrics_only else
+                    ' (with --out-item metrics also .json, as mmpretrain '
+                    'writes metrics)'))
         if args.out_item in (None, 'pred'):
             cfg.test_evaluator = [
                 cfg.test_evaluator

@@ -73,6 +73,13 @@ def test_tools_test_flags_are_honoured_or_one_line(tmp_path, capsys):
     assert '--out-item metrics needs --out' in line
     line = _error_line(capsys, [DEMO, ckpt, '--out', 'r.json'] + opts,
                        tool=test)
-    assert "--out must name a .pkl file, got 'r.json'" in line
+    assert "--out must name a .pkl/.pickle file, got 'r.json'" in line
+    assert 'with --out-item metrics also .json' in line
+    # as mmpretrain's tool: the metrics as JSON
+    out = tmp_path / 'm.json'
+    test.main([DEMO, ckpt, '--out', str(out), '--out-item', 'metrics'] +
+              opts)
+    import json
+    assert 'accuracy/top1' in json.loads(out.read_text())
     line = _error_line(capsys, [DEMO, ckpt, '--tta'] + opts, tool=test)
     assert '--tta needs tta_model and tta_pipeline' in line
