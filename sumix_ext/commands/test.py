@@ -36,8 +36,9 @@ def parse_args(argv=None):
     parser.add_argument('--no-pin-memory', action='store_true',
                         help='disable pin_memory in the test dataloader')
     parser.add_argument('--tta', action='store_true',
-                        help='test-time augmentation (needs tta_model and '
-                        'tta_pipeline in the config)')
+                        help="test-time augmentation: the config's tta_model "
+                        'and tta_pipeline, else flip TTA averaging the class '
+                        "scores (as mmpretrain's tools/test.py)")
     parser.add_argument('--amp', action='store_true',
                         help='enable automatic-mixed-precision test')
     cli.add_load_args(parser)
@@ -86,15 +87,28 @@ def merge_args(cfg, args):
             vis['out_dir'] = args.show_dir
     apply_dataloader_defaults(cfg, args.no_pin_memory)
     if args.tta:
-        if 'tta_model' not in cfg or 'tta_pipeline' not in cfg:
-            raise KeyError('--tta needs tta_model and tta_pipeline in the '
-                           "config, e.g. tta_model = dict(type="
-                           "'AverageClsScoreTTA') and a tta_pipeline with "
-                           'TestTimeAug')
-        cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
-        cfg.tta_model.module = cfg.model
-        cfg.model = cfg.tta_model
+        apply_tta(cfg)
     return cfg
+
+
+def apply_tta(cfg) -> None:
+    """``--tta`` as mmpretrain's tools/test.py: the config's ``tta_model``
+    / ``tta_pipeline``, else flip TTA averaging the class scores (the test
+    pipeline with its last step wrapped in ``TestTimeAug``: flipped and
+    not flipped)."""
+    from copy import deepcopy
+    if 'tta_model' not in cfg:
+        cfg.tta_model = dict(type='mmpretrain.AverageClsScoreTTA')
+    if 'tta_pipeline' not in cfg:
+        test_pipeline = cfg.test_dataloader.dataset.pipeline
+        cfg.tta_pipeline = deepcopy(test_pipeline)
+        cfg.tta_pipeline[-1] = dict(
+            type='TestTimeAug',
+            transforms=[[dict(type='RandomFlip', prob=1.),
+                         dict(type='RandomFlip', prob=0.)],
+                        [test_pipeline[-1]]])
+    cfg.model = dict(**cfg.tta_model, module=cfg.model)
+    cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
 
 
 def check_writable(path: str, flag: str) -> None:

@@ -273,9 +273,13 @@ class SUMixRunner(Runner):
         return loader
 
     def _unwrapped_model(self):
-        from mmengine.model import is_model_wrapper
-        return self.model.module if is_model_wrapper(self.model) \
+        """The classifier itself: without a DDP wrapper and without a
+        test-time-augmentation wrapper (``--tta``), whose ``module`` is the
+        model the checkpoint was saved from."""
+        from mmengine.model import BaseTTAModel, is_model_wrapper
+        model = self.model.module if is_model_wrapper(self.model) \
             else self.model
+        return model.module if isinstance(model, BaseTTAModel) else model
 
     def _checked(self, filename: str, allow_partial: bool) -> None:
         """Stop with one line unless ``filename`` is a checkpoint that fits
