@@ -72,3 +72,31 @@ def test_compile_true_trains_with_a_mixer_and_sumix(tmp_path):
                       weights_only=False)
     assert ckpt['meta']['iter'] == 2
     assert torch.isfinite(ckpt['state_dict']['head.fc.weight']).all()
+
+
+def test_compile_compiles_the_network_only(tmp_path):
+    """``compile=True``: backbone, neck and head compiled in place (the
+    state-dict keys stay), train_step and the mixer are not."""
+    from mmengine.config import DictAction
+
+    import sumix_ext  # noqa: F401
+    from sumix_ext.apis import build_runner_from_cfg, load_config
+    from tests.conftest import make_fashion_mnist, tiny_fmnist_cfg_options
+    from tests.test_reliability.utils import DEMO
+    data = make_fashion_mnist(str(tmp_path / 'fm'), n_train=32, n_test=16)
+    opts = tiny_fmnist_cfg_options(data, str(tmp_path / 'w'), epochs=1)
+    options = {k: DictAction._parse_iterable(v)
+               for k, v in (o.split('=', 1) for o in opts[3:])}
+    cfg = load_config(DEMO, options)
+    cfg.work_dir = str(tmp_path / 'w')
+    cfg.compile = True
+    runner = build_runner_from_cfg(cfg)
+    keys = list(runner.model.state_dict())
+    step = runner.model.train_step
+    runner._maybe_compile('train_step')
+    model = runner.model
+    for part in (model.backbone, model.neck, model.head):
+        assert part._compiled_call_impl is not None
+    assert runner.model.train_step == step  # not compiled as a whole
+    assert not hasattr(model.mixer, '_compiled_call_impl')
+    assert list(runner.model.state_dict()) == keys
