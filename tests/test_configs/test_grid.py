@@ -266,3 +266,12 @@ def test_oracle_configs_label_with_the_true_share():
         pre = cfg.model.get('data_preprocessor') or cfg.data_preprocessor
         assert cfg.model.mixer.mean == pre.mean
         assert cfg.model.mixer.std == pre.std
+
+
+def test_configs_readme_counts_the_ablations():
+    import glob
+    import re
+    n = len(glob.glob(osp.join(CONFIG_ROOT, 'cifar100', 'ablations',
+                               '*.py')))
+    text = open(osp.join(CONFIG_ROOT, 'README.md')).read()
+    assert re.search(rf'\b{n} ablations\b', text), n
