@@ -27,6 +27,7 @@ REFERENCES = [
     ('p2/p1', 'p2', 'p1'),
     ('p1/b', 'p1', 'b'),
     ('e/b', 'e', 'b'),
+    ('g/b', 'g', 'b'),
 ]
 LOSS_TARGET_PCT = 1.0
 

@@ -13,6 +13,8 @@ VARIANTS = {
     'e': "(d) with the CAM share (ratio='cam', blend 0.5)",
     'f': "(b) + SUMix saliency share, one pass (ratio='saliency', "
          'gamma=0)',
+    'g': '(b) with the network compiled (compile=True: backbone, neck, '
+         'head; steady state after the warm-up)',
     'p1': 'bare PyTorch step, one pass (reference)',
     'p2': 'bare PyTorch step, two passes: mixed + clean (reference)',
 }
@@ -37,6 +39,8 @@ def model_cfg(variant: str, args) -> dict:
     preproc = dict(type='ClsDataPreprocessor', num_classes=args.num_classes,
                    mean=[125.3, 123.0, 113.9], std=[63.0, 62.1, 66.7],
                    to_rgb=False)
+    if variant == 'g':
+        variant = 'b'
     if variant == 'a':
         return dict(
             type='ImageClassifier', backbone=backbone,
@@ -151,6 +155,9 @@ def build_variant(variant: str, args):
         return model, torch.optim.SGD(model.parameters(), lr=0.1,
                                       momentum=0.9, weight_decay=5e-4)
     model = MODELS.build(model_cfg(variant, args)).to(args.device).train()
+    if variant == 'g':  # as SUMixRunner._maybe_compile does
+        for part in (model.backbone, model.neck, model.head):
+            part.compile()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9,
                                 weight_decay=5e-4)
     if args.dtype == 'fp32':

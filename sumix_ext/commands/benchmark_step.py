@@ -17,6 +17,10 @@ equally):
 * (f) (b) + SUMix with the model-free saliency share and no regulariser
   (``ratio='saliency', gamma=0``): the classifier skips the clean batch,
   one backbone pass per step;
+* (g) (b) with the network compiled (``compile=True`` in a config compiles
+  backbone, neck and head; the mixer and loss stay eager). Compilation
+  happens in the warm-up steps; use ``--warmup 3`` or more. Not in the
+  default set (compiling takes minutes on a CPU): ``--variants b g``.
 * (p1) / (p2) reference floor, no mmengine/mmpretrain code in the step: the
   same ResNet-18 (backbone + average pool + linear) stepped by a bare
   PyTorch loop with a CutMix box and mixup CE, once on the mixed batch (p1)
@@ -85,7 +89,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='untimed steps per variant first')
     parser.add_argument('--threads', type=int, default=None,
                         help='torch.set_num_threads (default: torch default)')
-    parser.add_argument('--variants', nargs='+', default=list(VARIANTS),
+    parser.add_argument('--variants', nargs='+',
+                        default=[v for v in VARIANTS if v != 'g'],
                         choices=list(VARIANTS))
     parser.add_argument('--memory-steps', type=int, default=2,
                         help='steps per fresh subprocess for peak memory '

@@ -14,8 +14,19 @@ from ..utils.nonfinite import NonFiniteGuard
 from ..losses import mixup_cross_entropy
 from ..losses.sumix_ratios import cam_share, saliency_share
 from ..mixers import MixOutput, as_lam_tensor, build_mixer, mix_scores
+from ..mixers.from_mmpretrain import mixer_from_augments
 
 CLEAN_PASSES = ('full', 'no_grad')
+
+
+def with_uncertainty_branch(head: Optional[dict]) -> Optional[dict]:
+    """An mmpretrain linear head config as a ``SUMixHead`` (the same ``fc``
+    weights plus SUMix's uncertainty branch); other heads unchanged."""
+    if isinstance(head, dict) and head.get('type') in (
+            'LinearClsHead', 'MultiLabelLinearClsHead'):
+        head = {k: v for k, v in head.items() if k != 'thr'}
+        head['type'] = 'SUMixHead'
+    return head
 
 
 def stack_object_masks(data_samples: Sequence[DataSample],
@@ -46,6 +57,13 @@ class MixupClassifier(ImageClassifier):
       another ``head.loss`` (e.g. ``LabelSmoothLoss`` from an mmpretrain
       recipe) that loss on the mixed soft targets ``lam*onehot(y_a) +
       (1-lam)*onehot(y_b)``, as mmpretrain does for its batch augments.
+    * ``sumix`` set over an mmpretrain config's ``train_cfg.augments``
+      (``Mixup``/``CutMix``/``ResizeMix``, or a list with ``probs``): the
+      augments become our mixer with the same maths
+      (:func:`~sumix_ext.models.mixers.from_mmpretrain.mixer_from_augments`)
+      and a ``LinearClsHead`` becomes a ``SUMixHead``, so one override
+      ``model = dict(type='MixupClassifier', sumix=dict(type='SUMixLoss'))``
+      adds SUMix to a stock mmpretrain mixup config.
     * ``mixer`` and ``sumix`` set: the clean batch ``x`` also goes through
       backbone/neck/head (train mode, with gradients) and the loss is
       :class:`~sumix_ext.models.losses.SUMixLoss`. The head must provide
@@ -105,6 +123,14 @@ class MixupClassifier(ImageClassifier):
                 'MixupClassifier: set either model.mixer or '
                 'model.train_cfg.augments, not both; our mixers go in '
                 'model.mixer')
+        if sumix is not None and 'augments' in train_cfg:
+            # SUMix over a stock mmpretrain mixup config: its augments
+            # become our mixer, its linear head gets the uncertainty branch
+            mixer = mixer_from_augments(train_cfg)
+            kwargs['train_cfg'] = {
+                k: v for k, v in train_cfg.items()
+                if k not in ('augments', 'probs')} or None
+            head = with_uncertainty_branch(head)
         super().__init__(backbone, neck=neck, head=head, **kwargs)
         self.nonfinite_guard = NonFiniteGuard(nonfinite_loss,
                                               nonfinite_max_skip_share)
