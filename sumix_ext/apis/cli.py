@@ -9,14 +9,59 @@ import os.path as osp
 from typing import Optional
 
 
+def parse_python_value(text: str):
+    """A ``--cfg-options`` value written as Python: literals, lists,
+    tuples, ``{...}`` and ``dict(key=value, ...)`` calls (nothing else is
+    evaluated). A dict given this way replaces the config's dict
+    (``_delete_=True``) instead of merging into it.
+
+    Raises:
+        ValueError: Anything but those literals.
+    """
+    import ast
+
+    def value(node):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == 'dict' and not node.args:
+            return {kw.arg: value(kw.value) for kw in node.keywords}
+        if isinstance(node, (ast.List, ast.Tuple)):
+            items = [value(e) for e in node.elts]
+            return items if isinstance(node, ast.List) else tuple(items)
+        if isinstance(node, ast.Dict):
+            return {value(k): value(v) for k, v in zip(node.keys,
+                                                       node.values)}
+        return ast.literal_eval(node)
+
+    out = value(ast.parse(text.strip(), mode='eval').body)
+    return dict(out, _delete_=True) if isinstance(out, dict) else out
+
+
 class DictActionLazy(argparse.Action):
     """mmengine's ``DictAction`` for ``--cfg-options`` (imported lazily to
-    keep ``--help`` fast)."""
+    keep ``--help`` fast), plus values written as Python dicts:
+    ``model.mixer=dict(type='BatchFMix', alpha=0.5)`` or
+    ``"visualizer.vis_backends=[dict(type='TensorboardVisBackend')]"``
+    (:func:`parse_python_value`)."""
 
     def __call__(self, parser, namespace, values, option_string=None):
         from mmengine.config import DictAction
-        DictAction(self.option_strings, self.dest)(parser, namespace, values,
+        plain, python = [], {}
+        for item in values:
+            key, _, text = item.partition('=')
+            if 'dict(' in text or text.strip().startswith('{'):
+                try:
+                    python[key] = parse_python_value(text)
+                except (ValueError, SyntaxError) as exc:
+                    parser.error(f'--cfg-options {key}: cannot read {text!r}'
+                                 f' as a Python value ({exc})')
+            else:
+                plain.append(item)
+        DictAction(self.option_strings, self.dest)(parser, namespace, plain,
                                                    option_string)
+        if python:
+            options = getattr(namespace, self.dest) or {}
+            options.update(python)
+            setattr(namespace, self.dest, options)
 
 
 def add_model_args(parser: argparse.ArgumentParser,

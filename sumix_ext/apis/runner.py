@@ -22,9 +22,25 @@ def build_runner_from_cfg(cfg: Config) -> Runner:
         Runner: The runner.
     """
     import sumix_ext  # noqa: F401  (registers components, applies compat)
+    check_vis_backends(cfg)
     if 'runner_type' in cfg:
         return RUNNERS.build(cfg)
     return Runner.from_cfg(cfg)
+
+
+def check_vis_backends(cfg: Config) -> None:
+    """One line, before the run, when a visualizer backend's package is
+    missing (MMEngine fails with a raw ImportError inside the runner)."""
+    import importlib.util
+    needs = {'TensorboardVisBackend': 'tensorboard',
+             'WandbVisBackend': 'wandb', 'MLflowVisBackend': 'mlflow'}
+    for backend in (cfg.get('visualizer') or {}).get('vis_backends') or []:
+        kind = str(backend.get('type', '')).split('.')[-1]
+        package = needs.get(kind)
+        if package and importlib.util.find_spec(package) is None:
+            raise ValueError(
+                f'visualizer.vis_backends has {kind} but {package} is not '
+                f'installed: pip install {package} (or drop that backend)')
 
 
 def unsafe_scope_of(cfg: Config):

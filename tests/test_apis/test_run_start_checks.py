@@ -181,3 +181,26 @@ def test_data_root_reaches_every_loader_from_options_and_children(
     cfg = load_config(str(child))
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         assert cfg[key].dataset.data_root == '/data/scans', key
+
+
+def test_python_dict_values_on_the_command_line(capsys, data, tmp_path):
+    """Issue 20 item 9: dict values in --cfg-options (a dict replaces the
+    config's dict), and a missing TensorBoard is one line at start-up."""
+    import importlib.util
+
+    from sumix_ext.commands.train import parse_args
+    args = parse_args(['x.py', '--cfg-options',
+                       "model.mixer=dict(type='BatchFMix', alpha=0.5)",
+                       "visualizer.vis_backends=[dict(type="
+                       "'TensorboardVisBackend')]", 'model.sumix=None'])
+    assert args.cfg_options['model.mixer'] == dict(
+        type='BatchFMix', alpha=0.5, _delete_=True)
+    assert args.cfg_options['visualizer.vis_backends'] == [
+        dict(type='TensorboardVisBackend')]
+    assert args.cfg_options['model.sumix'] is None
+    if importlib.util.find_spec('tensorboard') is None:
+        line = _train(capsys, data, tmp_path,
+                      "visualizer.vis_backends=[dict(type="
+                      "'TensorboardVisBackend')]")
+        assert 'tensorboard is not installed: pip install tensorboard' in \
+            line
