@@ -11,6 +11,7 @@ from tests.conftest import REPO, run_tool
 
 STOCK_TRAIN = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'tools',
                        'train.py')
+STOCK_TEST = STOCK_TRAIN.replace('train.py', 'test.py')
 
 
 def test_no_config_asks_for_persistent_workers_without_workers():
@@ -46,6 +47,16 @@ def test_stock_train_tool_trains_our_config(fmnist_root, tmp_path, config):
                      *opts], timeout=300)
     assert 'Epoch(val) [1]' in proc.stdout + proc.stderr
     assert osp.isfile(tmp_path / 'w' / 'epoch_1.pth')
+    if 'demo' in config:  # and the stock test tool, with flip TTA
+        # (the stock tool merges --cfg-options after wrapping the model in
+        # the TTA model: model options go to model.module)
+        tta_opts = [o.replace('model.', 'model.module.', 1)
+                    if o.startswith('model.') else o for o in opts]
+        test = run_tool([STOCK_TEST, osp.join(REPO, 'configs', config),
+                         str(tmp_path / 'w' / 'epoch_1.pth'), '--tta',
+                         '--work-dir', str(tmp_path / 't'), '--cfg-options',
+                         *tta_opts], timeout=300)
+        assert 'accuracy/top1' in test.stdout + test.stderr
 
 
 def test_mmpretrain_bases_resolve(tmp_path):
