@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from tests.test_apis.test_bad_inputs import (  # noqa: F401  (fixtures)
-    _cfg, _error_line, _train, data)
+    _cfg, _error_line, _fast_config_text, _train, data)
 
 
 def _folders(root, classes, n=4, empty=()):

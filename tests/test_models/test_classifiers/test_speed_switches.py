@@ -100,3 +100,11 @@ def test_compile_compiles_the_network_only(tmp_path):
     assert runner.model.train_step == step  # not compiled as a whole
     assert not hasattr(model.mixer, '_compiled_call_impl')
     assert list(runner.model.state_dict()) == keys
+    # the runner's logger is bound to this test's captured output: later
+    # tests start with fresh MMEngine singletons
+    from mmengine.logging import MessageHub, MMLogger
+    from mmengine.visualization import Visualizer
+    for cls in (MMLogger, MessageHub, Visualizer):
+        for name in list(cls._instance_dict):
+            if name != 'mmengine':
+                cls._instance_dict.pop(name)
