@@ -178,9 +178,13 @@ def test_ctrl_c_is_one_line_and_loses_nothing(tmp_path):
     cfg = write_tiny_cfg(str(tmp_path / 'cfg.py'), root, epochs=6,
                          extra=slow)
     work = str(tmp_path / 'w')
+    # a job started in the background inherits an ignored SIGINT: give the
+    # run the default handler, as in a terminal
     proc = subprocess.Popen(train_cmd(cfg, work, 'randomness.seed=0'),
                             cwd=REPO, env=ENV, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(
+                                signal.SIGINT, signal.SIG_DFL))
     for _ in range(900):
         if osp.exists(osp.join(work, 'epoch_1.pth')) or proc.poll() is not \
                 None:

@@ -47,6 +47,8 @@ def checkpoint_problem(path: str) -> Optional[str]:
     if not zipfile.is_zipfile(path):
         with open(path, 'rb') as f:
             head = f.read(len(LEGACY_MAGIC))
+        if head.startswith(b'PK\x03\x04'):  # a zip cut short
+            return 'corrupt or truncated (no zip central directory)'
         # torch's legacy (pre-1.6, non-zip) format: judged when loaded
         return None if head == LEGACY_MAGIC else 'not a checkpoint file'
     try:
