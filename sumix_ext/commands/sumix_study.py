@@ -149,7 +149,7 @@ def _main(args, Config) -> dict:
     results = collect(arms, args.seeds, args.work_root, max_epochs,
                       args.last_k, regime=args.config, prior=prior)
     base = 'cutmix' if 'cutmix' in results else None
-    text = markdown_table(results, base, args.last_k)
+    text = markdown_table(results, base, args.last_k, second='vanilla')
     check, line = _gate_line(results, 'vanilla', 'cutmix',
                              'Gate (CutMix - no mixing, validation)',
                              ('passed', 'FAILED'))
@@ -159,13 +159,20 @@ def _main(args, Config) -> dict:
                             'Room for a ratio correction (oracle - CutMix, '
                             'validation)', ('yes', 'no'))
     text += line
+    # does mixing pay with a correct label? (the gate where the area is
+    # wrong: the oracle must beat no mixing)
+    oracle_gate, line = _gate_line(results, 'vanilla', 'oracle',
+                                   'Oracle gate (oracle - no mixing, '
+                                   'validation)', ('passed', 'FAILED'))
+    text += line
     print(text)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     with open(args.out + '.md', 'w') as f:
         f.write(text + '\n')
     with open(args.out + '.json', 'w') as f:
         json.dump(dict(config=args.config, last_k=args.last_k, gate=check,
-                       oracle_room=room, arms=results), f, indent=1)
+                       oracle_room=room, oracle_gate=oracle_gate,
+                       arms=results), f, indent=1)
     if args.plot:
         bar_plot(results, args.plot, 'Fashion-MNIST: ' + osp.splitext(
             osp.basename(args.config))[0] + f' ({max_epochs} epochs)')

@@ -389,22 +389,24 @@ def _fmt(stat) -> str:
 
 
 def markdown_table(results: Dict[str, dict], baseline: Optional[str] = None,
-                   last_k: int = 5) -> str:
+                   last_k: int = 5, second: Optional[str] = None) -> str:
     """One table, every arm a row: validation median-of-last-``k``, test
-    top-1 (once per run) and, with ``baseline``, the differences of means.
+    top-1 (once per run) and, with ``baseline`` (and ``second``, e.g. no
+    mixing), the differences of means against each.
     """
+    refs = [r for r in (baseline, second) if r and r in results]
     head = ['arm', f'val top-1, median of last {last_k}', 'test top-1']
-    if baseline:
-        head += [f'val - {results[baseline]["label"]}',
-                 f'test - {results[baseline]["label"]}']
+    for ref in refs:
+        head += [f'val - {results[ref]["label"]}',
+                 f'test - {results[ref]["label"]}']
     lines = ['| ' + ' | '.join(head) + ' |', '|---' * len(head) + '|']
     for name, res in results.items():
         row = [res['label'], _fmt(res['val']), _fmt(res['test'])]
-        if baseline:
+        for ref in refs:
             for key in ('val', 'test'):
-                mine, base = res[key][0], results[baseline][key][0]
+                mine, base = res[key][0], results[ref][key][0]
                 row.append('n/a' if mine is None or base is None or
-                           name == baseline else f'{mine - base:+.2f}')
+                           name == ref else f'{mine - base:+.2f}')
         lines.append('| ' + ' | '.join(row) + ' |')
     return '\n'.join(lines)
 

@@ -60,13 +60,20 @@ def test_oracle_config_follows_the_regime_and_room_is_reported(
     for seed, (c, o) in enumerate([(80.0, 82.0), (80.2, 82.1), (79.8, 81.9)]):
         write_run(root, f'cutmix_seed{seed}', [70.0] * 95 + [c] * 5)
         write_run(root, f'oracle_seed{seed}', [70.0] * 95 + [o] * 5)
+        write_run(root, f'vanilla_seed{seed}', [70.0] * 95 + [c + 1.5] * 5)
     out = str(tmp_path / 'res')
-    STUDY.main(['--only-report', '--work-root', root, '--arms', 'cutmix',
-                'oracle', '--out', out, '--plot', ''])
+    STUDY.main(['--only-report', '--work-root', root, '--arms', 'vanilla',
+                'cutmix', 'oracle', '--out', out, '--plot', ''])
     text = open(out + '.md').read()
     assert ('Room for a ratio correction (oracle - CutMix, validation): '
             '+2.00 points') in text and '(yes: needs > 2)' in text
-    assert json.load(open(out + '.json'))['oracle_room']['passed']
+    data = json.load(open(out + '.json'))
+    assert data['oracle_room']['passed']
+    # every arm also against no mixing; the oracle gate: oracle - no mixing
+    assert '| val - no mixing | test - no mixing |' in text
+    assert ('Oracle gate (oracle - no mixing, validation): +0.50 points'
+            in text)
+    assert not data['oracle_gate']['passed']
 
 
 def my_regime(tmp_path, body=''):
