@@ -211,20 +211,24 @@ def test_dataset_smaller_than_one_batch(capsys, data, tmp_path):
 
 
 # ------------------------------------------------------- folder datasets
-def _folder_cfg(tmp_path, root):
+def _folder_cfg(tmp_path, root, val_root=None, num_classes=2):
+    """A CustomDataset config over image folders (``val_root``: another
+    folder for validation/test, default ``root``)."""
+    val_root = val_root or root
     return _cfg(tmp_path, f"""
-data_preprocessor = dict(num_classes=2, mean=[127.5] * 3, std=[50.0] * 3)
+data_preprocessor = dict(num_classes={num_classes}, mean=[127.5] * 3,
+                         std=[50.0] * 3)
 pipe = [dict(type='LoadImageFromFile'), dict(type='PackInputs')]
 train_dataloader = dict(batch_size=4, dataset=dict(
     _delete_=True, type='CustomDataset', data_root={root!r},
     pipeline=pipe))
 val_dataloader = dict(batch_size=4, dataset=dict(
-    _delete_=True, type='CustomDataset', data_root={root!r},
+    _delete_=True, type='CustomDataset', data_root={val_root!r},
     pipeline=pipe))
 test_dataloader = val_dataloader
 model = dict(backbone=dict(in_channels=3, stem_channels=4,
                            base_channels=4),
-             head=dict(num_classes=2, in_channels=32))
+             head=dict(num_classes={num_classes}, in_channels=32))
 train_cfg = dict(max_epochs=1)
 """)
 

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from tests.test_apis.test_bad_inputs import (  # noqa: F401  (fixtures)
-    _cfg, _error_line, _fast_config_text, _train, data)
+    _cfg, _error_line, _fast_config_text, _folder_cfg, _train, data)
 
 
 def _folders(root, classes, n=4, empty=()):
@@ -21,31 +21,12 @@ def _folders(root, classes, n=4, empty=()):
     return root
 
 
-def _split_cfg(tmp_path, train_root, val_root, num_classes=3):
-    return _cfg(tmp_path, f"""
-data_preprocessor = dict(num_classes={num_classes}, mean=[127.5] * 3,
-                         std=[50.0] * 3)
-pipe = [dict(type='LoadImageFromFile'), dict(type='PackInputs')]
-train_dataloader = dict(batch_size=4, dataset=dict(
-    _delete_=True, type='CustomDataset', data_root={train_root!r},
-    pipeline=pipe))
-val_dataloader = dict(batch_size=4, dataset=dict(
-    _delete_=True, type='CustomDataset', data_root={val_root!r},
-    pipeline=pipe))
-test_dataloader = val_dataloader
-model = dict(backbone=dict(in_channels=3, stem_channels=4,
-                           base_channels=4),
-             head=dict(num_classes={num_classes}, in_channels=32))
-train_cfg = dict(max_epochs=1)
-""")
-
-
 def test_class_folders_that_differ_by_name_stop_at_start(capsys, tmp_path):
     """Case 3: train {a,b,c}, val {a,c,d}: same count, shifted labels."""
     train = _folders(str(tmp_path / 'train'), ['a', 'b', 'c'])
     val = _folders(str(tmp_path / 'val'), ['a', 'c', 'd'])
     work = tmp_path / 'w'
-    line = _error_line(capsys, [_split_cfg(tmp_path, train, val),
+    line = _error_line(capsys, [_folder_cfg(tmp_path, train, val, 3),
                                 '--work-dir', str(work)])
     assert 'train and val datasets name different classes' in line
     assert "only in train: ['b']; only in val: ['d']" in line
@@ -58,7 +39,7 @@ def test_an_empty_class_folder_is_named_with_one_fix(capsys, tmp_path):
     num_classes fixes."""
     train = _folders(str(tmp_path / 'train'), ['a', 'b', 'c'], empty=['c'])
     val = _folders(str(tmp_path / 'val'), ['a', 'b'])
-    line = _error_line(capsys, [_split_cfg(tmp_path, train, val, 2),
+    line = _error_line(capsys, [_folder_cfg(tmp_path, train, val, 2),
                                 '--work-dir', str(tmp_path / 'w')])
     assert "class folder(s) with no image: 'c'" in line
     assert 'delete the empty folder' in line and 'num_classes' not in line

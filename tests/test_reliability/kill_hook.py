@@ -32,3 +32,21 @@ class SleepAfterIterHook(Hook):
                          outputs=None):
         import time
         time.sleep(self.seconds)
+
+
+@HOOKS.register_module()
+class WaitForFileHook(Hook):
+    """Hold the run before training iteration ``at`` until ``path`` exists
+    (a test releases it when it has done what it needs meanwhile)."""
+
+    def __init__(self, path: str, at: int = 2, timeout: float = 300.0):
+        self.path, self.at, self.timeout = path, at, timeout
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        import time
+        if runner.iter + 1 != self.at:
+            return
+        start = time.time()
+        while not os.path.exists(self.path) and \
+                time.time() - start < self.timeout:
+            time.sleep(0.1)

@@ -29,6 +29,37 @@ def train_cmd(cfg, work, *opts):
             '--cfg-options', *opts]
 
 
+def start_slow_run(tmp_path, n_train, epochs, seconds, seed, hold=None):
+    """A tiny run that sleeps after every iteration (and, with ``hold``,
+    waits before its second iteration until that file exists), started in
+    the background (with the default SIGINT handler, as in a terminal: a
+    job started in the background inherits an ignored SIGINT); returns
+    ``(process, work_dir, config)``."""
+    root = make_fashion_mnist(str(tmp_path / 'data'), n_train=n_train)
+    hooks = [f"dict(type='SleepAfterIterHook', seconds={seconds})"]
+    if hold:
+        hooks.append(f"dict(type='WaitForFileHook', path={hold!r})")
+    slow = (f"custom_hooks = [{', '.join(hooks)}]\ncustom_imports = dict("
+            "imports=['sumix_ext', 'tests.test_reliability.kill_hook'])")
+    cfg = write_tiny_cfg(str(tmp_path / 'cfg.py'), root, epochs=epochs,
+                         extra=slow)
+    work = str(tmp_path / 'w')
+    proc = subprocess.Popen(train_cmd(cfg, work, f'randomness.seed={seed}'),
+                            cwd=REPO, env=ENV, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(
+                                signal.SIGINT, signal.SIG_DFL))
+    return proc, work, cfg
+
+
+def wait_for(path, proc, timeout=90.0):
+    """Until ``path`` exists or ``proc`` ended."""
+    for _ in range(int(timeout * 10)):
+        if osp.exists(path) or proc.poll() is not None:
+            return
+        time.sleep(0.1)
+
+
 def meta(path):
     return torch.load(path, map_location='cpu', weights_only=False)['meta']
 
@@ -71,25 +102,16 @@ def test_other_ranks_share_rank_zeros_lock(tmp_path, monkeypatch):
 def test_two_runs_into_one_folder(tmp_path):
     """The second run, started while the first holds the folder, stops at
     start-up with one line; every checkpoint is the first run's."""
-    root = make_fashion_mnist(str(tmp_path / 'data'), n_train=64)
-    slow = ("custom_hooks = [dict(type='SleepAfterIterHook', seconds=0.8)]"
-            "\ncustom_imports = dict(imports=['sumix_ext', "
-            "'tests.test_reliability.kill_hook'])")
-    cfg = write_tiny_cfg(str(tmp_path / 'cfg.py'), root, epochs=3,
-                         extra=slow)
-    work = str(tmp_path / 'w')
-    first = subprocess.Popen(train_cmd(cfg, work, 'randomness.seed=1'),
-                             cwd=REPO, env=ENV, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
+    release = tmp_path / 'release'
+    first, work, cfg = start_slow_run(tmp_path, 64, 3, 0.1, seed=1,
+                                      hold=str(release))
     lock = osp.join(work, LOCK_NAME)
-    for _ in range(600):
-        if osp.exists(lock) or first.poll() is not None:
-            break
-        time.sleep(0.1)
+    wait_for(lock, first, timeout=120)
     second = subprocess.run(train_cmd(cfg, work, 'randomness.seed=2'),
                             cwd=REPO, env=ENV, capture_output=True,
                             text=True, timeout=300)
     assert first.poll() is None  # the first run was still going
+    release.touch()
     assert first.wait(timeout=300) == 0, first.stderr.read()[-2000:]
     first.stderr.close()
     assert second.returncode == 2
@@ -171,25 +193,8 @@ def test_auto_resume_with_nothing_to_resume_says_so(tmp_path):
 def test_ctrl_c_is_one_line_and_loses_nothing(tmp_path):
     """Case 9: SIGINT mid-run: exit 130, one line (no traceback), the
     complete checkpoints stay, the lock is freed, --resume continues."""
-    root = make_fashion_mnist(str(tmp_path / 'data'), n_train=32)
-    slow = ("custom_hooks = [dict(type='SleepAfterIterHook', seconds=0.5)]"
-            "\ncustom_imports = dict(imports=['sumix_ext', "
-            "'tests.test_reliability.kill_hook'])")
-    cfg = write_tiny_cfg(str(tmp_path / 'cfg.py'), root, epochs=6,
-                         extra=slow)
-    work = str(tmp_path / 'w')
-    # a job started in the background inherits an ignored SIGINT: give the
-    # run the default handler, as in a terminal
-    proc = subprocess.Popen(train_cmd(cfg, work, 'randomness.seed=0'),
-                            cwd=REPO, env=ENV, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(
-                                signal.SIGINT, signal.SIG_DFL))
-    for _ in range(900):
-        if osp.exists(osp.join(work, 'epoch_1.pth')) or proc.poll() is not \
-                None:
-            break
-        time.sleep(0.1)
+    proc, work, _ = start_slow_run(tmp_path, 32, 6, 0.5, seed=0)
+    wait_for(osp.join(work, 'epoch_1.pth'), proc)
     proc.send_signal(signal.SIGINT)
     err = proc.communicate(timeout=120)[1]
     assert proc.returncode == 130, err[-2000:]
