@@ -65,6 +65,8 @@ ARMS = [
         ['model.sumix.ratio=cam', 'model.sumix.blend=0.5', SAMPLE]),
     Arm('saliency', '+ SUMix saliency share',
         ['model.sumix.ratio=saliency', SAMPLE]),
+    Arm('snapmix', 'SnapMix (labels from CAM, alpha 1)',
+        ["model.mixer=dict(type='BatchSnapMix', alpha=1.0)", OFF]),
     Arm('fmix', 'FMix', [FMIX, OFF]),
     Arm('fmix-saliency', 'FMix + SUMix saliency share',
         [FMIX, 'model.sumix.ratio=saliency', SAMPLE]),

@@ -13,7 +13,8 @@ from mmpretrain.structures import DataSample
 from ..utils.nonfinite import NonFiniteGuard
 from ..losses import mixup_cross_entropy
 from ..losses.sumix_ratios import cam_share, saliency_share
-from ..mixers import MixOutput, as_lam_tensor, build_mixer, mix_scores
+from ..mixers import (MixOutput, as_lam_tensor, build_mixer, mix_scores,
+                      semantic_percent_map, snapmix_ratios)
 from ..mixers.from_mmpretrain import mixer_from_augments
 
 CLEAN_PASSES = ('full', 'no_grad')
@@ -352,6 +353,35 @@ class MixupClassifier(ImageClassifier):
         return dict(cls_clean=cls_clean, unc_clean=unc_clean,
                     cls_mix=cls_mix, unc_mix=unc_mix, shares=out)
 
+    def _snapmix_loss(self, inputs: torch.Tensor,
+                      data_samples: List[DataSample],
+                      target: torch.Tensor) -> dict:
+        r"""SnapMix: the clean batch's semantic percent maps from the
+        current model (train mode, no gradient, as the authors' code), the
+        mix, and :math:`\rho_a\,\mathrm{CE}(z, y_a) + \rho_b\,
+        \mathrm{CE}(z, y_b)` with :func:`~sumix_ext.models.mixers.
+        snapmix_ratios` (not normalised to sum 1)."""
+        fc = getattr(self.head, 'fc', None)
+        if not isinstance(fc, torch.nn.Linear):
+            raise ValueError(
+                'MixupClassifier: BatchSnapMix labels from class activation '
+                'maps, which need a linear head (LinearClsHead / SUMixHead '
+                f'with .fc), got {type(self.head).__name__}')
+        with torch.no_grad():
+            maps = self.backbone(inputs)[-1]
+            spm = semantic_percent_map(maps, fc.weight, fc.bias, target,
+                                       tuple(inputs.shape[-2:]))
+        mixed = self.mix(inputs, data_samples)
+        rho_a, rho_b = snapmix_ratios(spm, mixed, target)
+        logits = self.head(self.extract_feat(
+            self._memory_format(mixed.inputs)))
+        ce_a = F.cross_entropy(logits.float(), target, reduction='none')
+        ce_b = F.cross_entropy(logits.float(), target[mixed.index],
+                               reduction='none')
+        loss = (rho_a * ce_a + rho_b * ce_b).mean()
+        return dict(loss=loss, lam=torch.tensor(float(mixed.lam)),
+                    rho_a=rho_a.mean(), rho_b=rho_b.mean())
+
     def loss(self, inputs: torch.Tensor,
              data_samples: List[DataSample]) -> dict:
         """Mixed (and, with SUMix, clean) forward and the training losses.
@@ -367,6 +397,8 @@ class MixupClassifier(ImageClassifier):
         if self.mixer is None:
             return super().loss(inputs, data_samples)
         target = self._targets(data_samples, inputs.device)
+        if self.sumix is None and getattr(self.mixer, 'needs_model', False):
+            return self._snapmix_loss(inputs, data_samples, target)
         mixed = self.mix(inputs, data_samples)
         lam_log = as_lam_tensor(mixed.lam, inputs.size(0), inputs.device)
         lam_log = lam_log.mean()

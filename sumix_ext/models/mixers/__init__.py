@@ -15,6 +15,7 @@ from .resizemix import BatchResizeMix
 from .saliency_map import spectral_residual_saliency
 from .saliencymix import BatchSaliencyMix
 from .smoothmix import BatchSmoothMix
+from .snapmix import BatchSnapMix, semantic_percent_map, snapmix_ratios
 from .true_share import TrueShareMixer, pixel_mass, semantic_share
 
 #: The seven mixers of the library, in the order of the docs and gallery.
@@ -27,5 +28,6 @@ __all__ = [
     'BatchSaliencyMix', 'BatchFMix', 'BatchResizeMix', 'BatchGridMix',
     'BatchSmoothMix', 'RandomMixer', 'spectral_residual_saliency',
     'MIXER_NAMES', 'partner_in_mix', 'TrueShareMixer', 'pixel_mass',
-    'semantic_share'
+    'semantic_share', 'BatchSnapMix', 'semantic_percent_map',
+    'snapmix_ratios'
 ]

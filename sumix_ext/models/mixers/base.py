@@ -47,12 +47,16 @@ class MixOutput(NamedTuple):
             ``x_b' != x_b``; None when ``x_b' = x_b`` (every other mixer).
             :func:`partner_in_mix` maps any per-pixel map of ``x`` to where
             ``x_b`` lands in ``inputs``.
+        source (tuple[int, int, int, int], optional): ``(y1, x1, h, w)``
+            of the crop of ``x_b`` that was resized into ``paste``
+            (SnapMix's asymmetric boxes); None: the whole ``x_b``.
     """
     inputs: torch.Tensor
     index: torch.Tensor
     lam: Lam
     mask: Optional[torch.Tensor] = None
     paste: Optional[Tuple[int, int, int, int]] = None
+    source: Optional[Tuple[int, int, int, int]] = None
 
 
 def partner_in_mix(out: MixOutput, maps: torch.Tensor) -> torch.Tensor:
@@ -60,7 +64,9 @@ def partner_in_mix(out: MixOutput, maps: torch.Tensor) -> torch.Tensor:
 
     ``maps[index]`` for every mixer that pastes ``x_b`` in place; for
     ResizeMix (``out.paste = (y1, x1, h, w)``) ``maps[index]`` resized
-    (bilinear) into that box of an all-zero canvas.
+    (bilinear) into that box of an all-zero canvas; for SnapMix
+    (``out.source`` too) the source crop of ``maps[index]`` resized into
+    the paste box, as the mixer resized the image.
 
     Args:
         out (MixOutput): What the mixer returned.
@@ -75,9 +81,15 @@ def partner_in_mix(out: MixOutput, maps: torch.Tensor) -> torch.Tensor:
         return partner
     import torch.nn.functional as F
     y1, x1, h, w = out.paste
-    canvas = torch.zeros_like(partner)
+    corners = False
+    if out.source is not None:  # a crop of x_b (SnapMix), as it resized
+        sy, sx, sh, sw = out.source
+        partner = partner[:, :, sy:sy + sh, sx:sx + sw]
+        corners = True
+    canvas = torch.zeros_like(maps[out.index])
     canvas[:, :, y1:y1 + h, x1:x1 + w] = F.interpolate(
-        partner, size=(h, w), mode='bilinear', align_corners=False)
+        partner.float(), size=(h, w), mode='bilinear',
+        align_corners=corners).to(canvas.dtype)
     return canvas
 
 

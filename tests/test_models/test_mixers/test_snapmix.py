@@ -1,0 +1,115 @@
+"""SnapMix: the asymmetric box geometry, the semantic percent map, the
+label rule against a hand-computed case, and training through the
+classifier; SUMix's share ratios on SnapMix's mask."""
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from sumix_ext.models.mixers import (BatchSnapMix, MixOutput,
+                                     partner_in_mix, semantic_percent_map,
+                                     semantic_share, snapmix_ratios)
+from tests.conftest import build_tiny_classifier
+from tests.test_models.test_classifiers.test_fast_sumix import batch
+
+
+@pytest.mark.parametrize('seed', range(6))
+def test_asymmetric_boxes_paste_the_resized_source_crop(seed):
+    torch.manual_seed(seed)
+    np.random.seed(seed)
+    x = torch.randn(5, 3, 24, 20)
+    out = BatchSnapMix(alpha=1.0)(x)
+    y1, x1, h, w = out.paste
+    sy, sx, sh, sw = out.source
+    m = out.mask.float()
+    assert m.sum() == h * w
+    assert out.lam == pytest.approx(1 - h * w / (24 * 20))
+    outside = ~out.mask.expand_as(x[:, :1]).expand_as(x)
+    assert torch.equal(out.inputs[outside], x[outside])
+    if h * w and sh * sw:
+        want = F.interpolate(x[out.index, :, sy:sy + sh, sx:sx + sw],
+                             size=(h, w), mode='bilinear',
+                             align_corners=True)
+        torch.testing.assert_close(out.inputs[:, :, y1:y1 + h, x1:x1 + w],
+                                   want)
+        # partner_in_mix places x_b's maps as the image was placed
+        torch.testing.assert_close(
+            partner_in_mix(out, x)[:, :, y1:y1 + h, x1:x1 + w], want)
+
+
+def test_the_two_box_sizes_are_drawn_independently():
+    torch.manual_seed(0)
+    np.random.seed(0)
+    sizes = [(o.paste[2] * o.paste[3], o.source[2] * o.source[3])
+             for o in (BatchSnapMix()(torch.randn(2, 1, 32, 32))
+                       for _ in range(60))]
+    a, b = np.array(sizes, dtype=float).T
+    assert (a != b).mean() > 0.8 and abs(np.corrcoef(a, b)[0, 1]) < 0.5
+
+
+def test_semantic_percent_map_by_hand():
+    feats = torch.tensor([[[[1., -2.], [3., 0.]]]])  # (1, 1, 2, 2)
+    w, b = torch.tensor([[2.], [1.]]), torch.tensor([0.5, 0.])
+    spm = semantic_percent_map(feats, w, b, torch.tensor([0]), (2, 2))
+    cam = torch.tensor([[2.5, 0.5], [6.5, 0.5]])  # 2 relu(f) + 0.5
+    want = (cam - 0.5) / (cam - 0.5).sum()
+    torch.testing.assert_close(spm[0], want)
+    assert spm.sum().item() == pytest.approx(1.0)
+
+
+def test_label_rule_by_hand():
+    """A 4x4 map, a known target and source box: rho_a = 1 - SPM_a mass in
+    the target box, rho_b = SPM_b mass in the source box, not normalised;
+    same labels add up; a degenerate map falls back to the area."""
+    spm = torch.zeros(3, 4, 4)
+    spm[0, 0, 0] = 0.6  # image 0's object top-left
+    spm[0, 3, 3] = 0.4
+    spm[1, 2:, 2:] = 0.25  # image 1's object bottom-right
+    spm[2] = float('nan')  # a constant CAM: degenerate
+    index = torch.tensor([1, 2, 0])
+    mask = torch.zeros(1, 1, 4, 4, dtype=torch.bool)
+    mask[..., 0:2, 0:2] = True
+    out = MixOutput(torch.zeros(3, 1, 4, 4), index, 0.75, mask,
+                    (0, 0, 2, 2), (2, 2, 2, 2))
+    rho_a, rho_b = snapmix_ratios(spm, out, torch.tensor([0, 1, 2]))
+    # image 0: target box covers 0.6 of its map; partner 1's source box
+    # (bottom-right) holds all of 1's map
+    assert rho_a[0].item() == pytest.approx(0.4)
+    assert rho_b[0].item() == pytest.approx(1.0)
+    # image 1: its box (top-left) holds none of its map; partner 2: NaN
+    assert rho_a[1].item() == pytest.approx(1.0)
+    assert rho_b[1].item() == pytest.approx(0.25)  # 1 - lam (area)
+    assert rho_a[2].item() == pytest.approx(0.75)  # lam (area)
+    assert rho_b[2].item() == pytest.approx(0.4)  # 0's mass bottom-right
+    same = snapmix_ratios(spm[:2], out._replace(index=torch.tensor([1, 0])),
+                          torch.tensor([5, 5]))
+    assert same[0][0].item() == pytest.approx(0.4 + 1.0)
+    assert same[1][0].item() == pytest.approx(0.4 + 1.0)
+
+
+def test_snapmix_trains_through_the_classifier():
+    torch.manual_seed(0)
+    np.random.seed(1)
+    model = build_tiny_classifier(sumix=False,
+                                  mixer=dict(type='BatchSnapMix'))
+    x, samples = batch(n=6)
+    out = model.loss(x, samples)
+    assert set(out) == {'loss', 'lam', 'rho_a', 'rho_b'}
+    out['loss'].backward()
+    assert torch.isfinite(out['loss'])
+    assert model.backbone.conv1.weight.grad is not None
+
+
+def test_sumix_share_ratios_work_on_snapmix_masks():
+    """The true share of an object map through SnapMix's asymmetric boxes
+    equals the hand count (semantic_share uses partner_in_mix)."""
+    obj = torch.zeros(2, 1, 8, 8)
+    obj[0, :, 0:4, 0:4] = 1.0  # x_a's object: top-left 16 px
+    obj[1, :, 4:8, 4:8] = 1.0  # x_b's object: bottom-right 16 px
+    mask = torch.zeros(1, 1, 8, 8, dtype=torch.bool)
+    mask[..., 0:4, 0:4] = True  # target box: all of x_a's object
+    out = MixOutput(obj.clone(), torch.tensor([1, 0]), 0.75, mask,
+                    (0, 0, 4, 4), (4, 4, 4, 4))
+    share = semantic_share(out, obj)
+    # image 0: x_a's object fully covered, x_b's object pasted: share 0
+    assert share[0].item() == pytest.approx(0.0)
