@@ -38,6 +38,7 @@ FIDELITY_MIXERS: Dict[str, dict] = {
     'SaliencyMix': dict(type='BatchSaliencyMix', alpha=0.2),
     'GridMix': dict(type='BatchGridMix'),
     'SmoothMix': dict(type='BatchSmoothMix', alpha=0.2),
+    'SnapMix': dict(type='BatchSnapMix', alpha=1.0),
 }
 
 #: ratio forms scored by default: name -> SUMixLoss ratio keywords
@@ -175,6 +176,10 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
             out['lam'].append(lam.cpu().numpy())
             if model is None:
                 continue
+            if getattr(mixer, 'needs_model', False):  # SnapMix's labels
+                for name, ratio in snapmix_labels(model, x, y,
+                                                  mixed).items():
+                    out.setdefault(name, []).append(ratio.cpu().numpy())
             fwd = model.sumix_forward(x, mixed, y, shares=shares,
                                       clean=True)
             for name, kwargs in variants.items():
@@ -190,6 +195,22 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
         raise ValueError(f'{images.size(0)} images make no batch of '
                          f'{batch_size}; give more images or a smaller batch')
     return {k: np.concatenate(v) for k, v in out.items()}
+
+
+def snapmix_labels(model: torch.nn.Module, x: torch.Tensor,
+                   y: torch.Tensor, mixed) -> Dict[str, torch.Tensor]:
+    """SnapMix's label weights for a mixed batch, from ``model``'s class
+    activation maps: ``snapmix rho_a`` (as trained, not normalised) and
+    ``snapmix rho_a / (rho_a + rho_b)`` (a share of ``x_a``, comparable
+    with the truth)."""
+    from ..models.mixers import semantic_percent_map, snapmix_ratios
+    maps = model.backbone(x)[-1]
+    spm = semantic_percent_map(maps, model.head.fc.weight,
+                               model.head.fc.bias, y, tuple(x.shape[-2:]))
+    rho_a, rho_b = snapmix_ratios(spm, mixed, y)
+    total = (rho_a + rho_b).clamp(min=1e-8)
+    return {'snapmix rho_a': rho_a, 'snapmix rho_a / (rho_a + rho_b)':
+            rho_a / total}
 
 
 def score_ratios(ratios: Dict[str, np.ndarray]) -> Dict[str, dict]:

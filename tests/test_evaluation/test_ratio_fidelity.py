@@ -118,3 +118,17 @@ def test_fidelity_tool_scores_against_the_clutter_object_masks(tmp_path):
     lam = scores['CutMix | batch 8 | area lam']['lam']
     assert lam['n'] == 32 and 0 < lam['mae'] < 1
     assert json.loads((out / 'ratio_fidelity.json').read_text())
+
+
+def test_snapmix_labels_are_scored_with_a_model():
+    x, y = objects_on_black(n=16)
+    torch.manual_seed(0)
+    model = build_tiny_classifier(sumix=True, in_channels=1).eval()
+    pm = object_map_fn('pixel_mass', [72.94], [90.02])
+    r = gather_ratios(x, y, dict(type='BatchSnapMix', alpha=1.0), 8, pm,
+                      model, variants={'official': dict(ratio='official')})
+    share = r['snapmix rho_a / (rho_a + rho_b)']
+    assert share.shape == (16, ) and ((share >= 0) & (share <= 1)).all()
+    assert r['snapmix rho_a'].shape == (16, )
+    scores = score_ratios(r)
+    assert 0 <= scores['snapmix rho_a / (rho_a + rho_b)']['mae'] <= 1
