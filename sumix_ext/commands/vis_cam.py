@@ -13,6 +13,10 @@ Example:
         --labels CutMix CutMix+SUMix --indices 0 1 2 3 \
         --out-file work_dirs/analysis/cam.png
 
+    # mmpretrain's order: an image file first, then CONFIG CHECKPOINT
+    python tools/visualization/vis_cam.py demo.png CONFIG CKPT \
+        --target-layers backbone.layer3 --save-path work_dirs/cam.png
+
 Writes the PNG and, next to it, ``<name>.json`` / ``<name>.md`` with the
 predictions.
 """
@@ -24,10 +28,27 @@ import textwrap
 from sumix_ext.apis import cli, cli_errors
 
 
+IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
+
+
+def _image_first(argv):
+    """mmpretrain's ``vis_cam.py IMG CONFIG CHECKPOINT ...``: an image file
+    as the first argument becomes ``--image IMG``."""
+    import sys
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0].lower().endswith(IMAGE_EXTS):
+        return argv[1:] + ['--image', argv[0]]
+    return argv
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Grad-CAM of several checkpoints on test images')
     cli.add_model_args(parser)
+    parser.add_argument('--image', default=None,
+                        help='an image file instead of --indices (also as '
+                        "the first argument, mmpretrain's order); run "
+                        "through the config's test pipeline")
     parser.add_argument('--indices', type=int, nargs='+',
                         default=[0, 1, 2, 3],
                         help='test-set indices of the images to show')
@@ -53,7 +74,10 @@ def parse_args(argv=None):
     parser.add_argument('--out-file', '--save-path', dest='out_file',
                         default='work_dirs/analysis/cam.png',
                         help='output PNG')
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_image_first(argv))
+    if args.image is not None and args.target_class == 'gt':
+        parser.error("--target-class gt needs a test-set image (--indices); "
+                     "an image file has no label: use 'pred' or an index")
     if args.method.lower() != 'gradcam':
         parser.error(f'--method {args.method}: only GradCAM is implemented '
                      'here (mmpretrain also offers the pytorch-grad-cam '
@@ -62,6 +86,30 @@ def parse_args(argv=None):
             args.target_class).isdigit():
         parser.error("--target-class must be 'pred', 'gt' or a class index")
     return args
+
+
+def load_image_file(cfg, path):
+    """One image file through the config's test pipeline (its own loading
+    step replaced: grey when the data preprocessor has one channel), as a
+    batch of one; the label slot holds 0 (unused: the file has none)."""
+    import mmcv
+    from mmengine.dataset import Compose, pseudo_collate
+    from mmengine.registry import init_default_scope
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'--image {path}: no such file')
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    pre = cfg.model.get('data_preprocessor') or cfg.get(
+        'data_preprocessor') or {}
+    grey = len(pre.get('mean', [0, 0, 0])) == 1
+    img = mmcv.imread(path, flag='grayscale' if grey else 'color')
+    if img is None:
+        raise ValueError(f'--image {path}: not a readable image')
+    steps = [t for t in cfg.test_dataloader.dataset.pipeline
+             if t.get('type') != 'LoadImageFromFile']
+    item = Compose(steps)(dict(img=img, img_shape=img.shape[:2],
+                               ori_shape=img.shape[:2], gt_label=0,
+                               img_path=path))
+    return pseudo_collate([item]), None
 
 
 def load_images(cfg, indices):
@@ -119,7 +167,11 @@ def main(argv=None):
 
         from sumix_ext.evaluation import CheckpointSet, GradCAM
         ckpts = CheckpointSet.from_args(args)
-        batch, classes = load_images(ckpts.cfg, args.indices)
+        if args.image is not None:
+            batch, classes = load_image_file(ckpts.cfg, args.image)
+            args.indices = [osp.basename(args.image)]
+        else:
+            batch, classes = load_images(ckpts.cfg, args.indices)
 
         def name(c):
             return classes[c] if classes and c < len(classes) else str(c)
@@ -147,7 +199,8 @@ def main(argv=None):
                 name(p) for p in pred.tolist()], probability=prob.tolist())
             progress.update()
         print()
-        gt_names = [name(int(s.gt_label)) for s in batch['data_samples']]
+        gt_names = ['image file'] if args.image is not None else [
+            name(int(s.gt_label)) for s in batch['data_samples']]
         out_dir = osp.dirname(args.out_file) or '.'
         os.makedirs(out_dir, exist_ok=True)
         stem = osp.splitext(osp.basename(args.out_file))[0]

@@ -98,6 +98,24 @@ def test_vis_cam_side_by_side(tiny, tmp_path):
     assert all(len(v['predicted']) == 3 for v in table.values())
 
 
+def test_vis_cam_in_mmpretrains_argument_order(tiny, tmp_path):
+    """Issue 20 item 9: ``vis_cam.py IMG CONFIG CKPT --target-layers ...
+    --save-path ...`` as mmpretrain's tool takes it."""
+    import cv2
+    import numpy as np
+    img = str(tmp_path / 'garment.png')
+    cv2.imwrite(img, np.random.default_rng(0).integers(
+        0, 255, (28, 28), dtype=np.uint8))
+    out = str(tmp_path / 'one.png')
+    table = vis_cam.main([img, DEMO, tiny['ckpts'][0], '--target-layers',
+                          'backbone.layer4', '--save-path', out, '--device',
+                          'cpu', '--cfg-options'] + tiny['opts'])
+    assert_png(out, min_w=100, min_h=100)
+    saved = json.load(open(str(tmp_path / 'one.json')))
+    assert saved['indices'] == ['garment.png']
+    assert len(next(iter(table.values()))['predicted']) == 1
+
+
 def test_tools_report_bad_input_in_one_line(tiny, tmp_path, capsys):
     cam = vis_cam
     with pytest.raises(SystemExit) as exc:
