@@ -67,6 +67,9 @@ ARMS = [
         ['model.sumix.ratio=saliency', SAMPLE]),
     Arm('snapmix', 'SnapMix (labels from CAM, alpha 1)',
         ["model.mixer=dict(type='BatchSnapMix', alpha=1.0)", OFF]),
+    Arm('transmix', 'TransMix (CutMix boxes, labels from ViT attention)',
+        ["model.mixer=dict(type='BatchTransMix', mixup_alpha=0.0, "
+         'cutmix_alpha=0.2)', OFF]),
     Arm('fmix', 'FMix', [FMIX, OFF]),
     Arm('fmix-saliency', 'FMix + SUMix saliency share',
         [FMIX, 'model.sumix.ratio=saliency', SAMPLE]),

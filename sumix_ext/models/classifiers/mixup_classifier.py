@@ -1,49 +1,25 @@
 """Image classifier that trains with a mixer and, optionally, SUMix."""
-import warnings
 from contextlib import nullcontext
 from typing import Any, Dict, List, Optional, Sequence
 
 import torch
-import torch.nn.functional as F
 from mmengine.optim import OptimWrapper
 from mmpretrain.models.classifiers import ImageClassifier
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
-from ..utils.nonfinite import NonFiniteGuard
-from ..losses import mixup_cross_entropy
 from ..losses.sumix_ratios import cam_share, saliency_share
-from ..mixers import (MixOutput, as_lam_tensor, build_mixer, mix_scores,
-                      semantic_percent_map, snapmix_ratios)
+from ..mixers import MixOutput, as_lam_tensor, build_mixer
 from ..mixers.from_mmpretrain import mixer_from_augments
+from ..utils.nonfinite import NonFiniteGuard
+from .config_checks import (CLEAN_PASSES, check_label_rule,
+                            check_sumix_pairing,
+                            pop_clean_pass, stack_object_masks,
+                            with_uncertainty_branch)
+from .label_rules import mixed_label_loss, snapmix_loss, transmix_loss
 
-CLEAN_PASSES = ('full', 'no_grad')
-
-
-def with_uncertainty_branch(head: Optional[dict]) -> Optional[dict]:
-    """An mmpretrain linear head config as a ``SUMixHead`` (the same ``fc``
-    weights plus SUMix's uncertainty branch); other heads unchanged."""
-    if isinstance(head, dict) and head.get('type') in (
-            'LinearClsHead', 'MultiLabelLinearClsHead'):
-        head = {k: v for k, v in head.items() if k != 'thr'}
-        head['type'] = 'SUMixHead'
-    return head
-
-
-def stack_object_masks(data_samples: Sequence[DataSample],
-                       inputs: torch.Tensor,
-                       key: str = 'object_mask') -> torch.Tensor:
-    """The samples' object masks as one ``(N, 1, H, W)`` float tensor on
-    the batch's device (one-line error naming the fix when missing)."""
-    if len(data_samples) != inputs.size(0) or not all(
-            key in ds for ds in data_samples):
-        raise ValueError(
-            f"the mixer needs each sample's {key!r} (the true object map) "
-            'but the batch has none; add PasteOnBackground and PackInputs('
-            f"algorithm_keys=['{key}']) to the train pipeline")
-    masks = [torch.as_tensor(ds.get(key)) for ds in data_samples]
-    masks = [m[None] if m.dim() == 2 else m for m in masks]
-    return torch.stack(masks).to(inputs.device, torch.float32)
+__all__ = ['MixupClassifier', 'CLEAN_PASSES', 'stack_object_masks',
+           'with_uncertainty_branch']
 
 
 @MODELS.register_module()
@@ -154,64 +130,13 @@ class MixupClassifier(ImageClassifier):
             # dict)
             self.head.fc_unc.requires_grad_(False)
         if self.sumix is not None:
-            if self.mixer is None:
-                raise ValueError('MixupClassifier: SUMix corrects a mixing '
-                                 'ratio, so it needs model.mixer (e.g. '
-                                 "dict(type='BatchCutMix', alpha=0.2))")
-            maskless = [type(m).__name__ for m in getattr(
-                self.mixer, 'mixers', [self.mixer])
-                if type(m).__name__ == 'BatchMixup']
-            if getattr(self.sumix, 'needs_share', False) and maskless:
-                where = ('' if self.mixer is not None and not hasattr(
-                    self.mixer, 'mixers') else ' (one of RandomMixer\'s '
-                    'mixers: it would fail the first time it is drawn)')
-                raise ValueError(
-                    f'MixupClassifier: SUMixLoss(ratio={self.sumix.ratio!r})'
-                    ' needs a mask-based mixer (BatchCutMix, BatchFMix, '
-                    f'...); BatchMixup has no mask{where}: use '
-                    "ratio='retention' with it, or drop BatchMixup")
-            if not self._head_loss_is_plain_ce():
-                raise ValueError(
-                    'MixupClassifier: SUMix computes its own cross-entropy '
-                    '(the corrected-ratio weighting is the method), so '
-                    f'model.head.loss={type(self.head.loss_module).__name__} '
-                    'would be ignored; use the default CrossEntropyLoss '
-                    'with SUMix, or set model.sumix=None to train the mixer '
-                    'with that loss')
-            if not hasattr(self.head, 'forward_sumix'):
-                raise ValueError(
-                    'MixupClassifier: SUMix needs a head with an uncertainty '
-                    f'branch, got {type(self.head).__name__}; set '
-                    "model.head.type='SUMixHead' (or model.sumix=None)")
+            check_sumix_pairing(self)
+        check_label_rule(self)
 
     @staticmethod
     def _pop_clean_pass(sumix: Optional[dict], clean_pass: Optional[str]):
-        """Take a legacy ``sumix.clean_pass`` out of the loss config (the
-        classifier owns the clean pass) and check the value.
-
-        Returns:
-            tuple: ``(sumix config without clean_pass, clean_pass)``.
-        """
-        legacy = None
-        if isinstance(sumix, dict) and 'clean_pass' in sumix:
-            sumix = dict(sumix)
-            legacy = sumix.pop('clean_pass')
-            warnings.warn(
-                'model.sumix.clean_pass is deprecated: the classifier runs '
-                f'the clean batch; write model.clean_pass={legacy!r}',
-                FutureWarning, stacklevel=2)
-            if clean_pass is not None and clean_pass != legacy:
-                raise ValueError(
-                    f'MixupClassifier: model.clean_pass={clean_pass!r} and '
-                    f'model.sumix.clean_pass={legacy!r} disagree; keep only '
-                    'model.clean_pass')
-        clean_pass = clean_pass if clean_pass is not None else (
-            legacy if legacy is not None else 'full')
-        if clean_pass not in CLEAN_PASSES:
-            raise ValueError(f'MixupClassifier: clean_pass must be one of '
-                             f"{CLEAN_PASSES} ('full' = faithful SUMix, "
-                             f"'no_grad' = fast variant), got {clean_pass!r}")
-        return sumix, clean_pass
+        """See :func:`~.config_checks.pop_clean_pass`."""
+        return pop_clean_pass(sumix, clean_pass)
 
     def _head_loss_is_plain_ce(self) -> bool:
         """Whether the head's loss is plain softmax cross-entropy (then the
@@ -353,35 +278,6 @@ class MixupClassifier(ImageClassifier):
         return dict(cls_clean=cls_clean, unc_clean=unc_clean,
                     cls_mix=cls_mix, unc_mix=unc_mix, shares=out)
 
-    def _snapmix_loss(self, inputs: torch.Tensor,
-                      data_samples: List[DataSample],
-                      target: torch.Tensor) -> dict:
-        r"""SnapMix: the clean batch's semantic percent maps from the
-        current model (train mode, no gradient, as the authors' code), the
-        mix, and :math:`\rho_a\,\mathrm{CE}(z, y_a) + \rho_b\,
-        \mathrm{CE}(z, y_b)` with :func:`~sumix_ext.models.mixers.
-        snapmix_ratios` (not normalised to sum 1)."""
-        fc = getattr(self.head, 'fc', None)
-        if not isinstance(fc, torch.nn.Linear):
-            raise ValueError(
-                'MixupClassifier: BatchSnapMix labels from class activation '
-                'maps, which need a linear head (LinearClsHead / SUMixHead '
-                f'with .fc), got {type(self.head).__name__}')
-        with torch.no_grad():
-            maps = self.backbone(inputs)[-1]
-            spm = semantic_percent_map(maps, fc.weight, fc.bias, target,
-                                       tuple(inputs.shape[-2:]))
-        mixed = self.mix(inputs, data_samples)
-        rho_a, rho_b = snapmix_ratios(spm, mixed, target)
-        logits = self.head(self.extract_feat(
-            self._memory_format(mixed.inputs)))
-        ce_a = F.cross_entropy(logits.float(), target, reduction='none')
-        ce_b = F.cross_entropy(logits.float(), target[mixed.index],
-                               reduction='none')
-        loss = (rho_a * ce_a + rho_b * ce_b).mean()
-        return dict(loss=loss, lam=torch.tensor(float(mixed.lam)),
-                    rho_a=rho_a.mean(), rho_b=rho_b.mean())
-
     def loss(self, inputs: torch.Tensor,
              data_samples: List[DataSample]) -> dict:
         """Mixed (and, with SUMix, clean) forward and the training losses.
@@ -398,21 +294,18 @@ class MixupClassifier(ImageClassifier):
             return super().loss(inputs, data_samples)
         target = self._targets(data_samples, inputs.device)
         if self.sumix is None and getattr(self.mixer, 'needs_model', False):
-            return self._snapmix_loss(inputs, data_samples, target)
+            return snapmix_loss(self, inputs, data_samples, target)
+        if self.sumix is None and getattr(self.mixer, 'needs_attention',
+                                          False):
+            return transmix_loss(self, inputs, data_samples, target)
         mixed = self.mix(inputs, data_samples)
         lam_log = as_lam_tensor(mixed.lam, inputs.size(0), inputs.device)
         lam_log = lam_log.mean()
         if self.sumix is None:
             logits = self.head(self.extract_feat(
                 self._memory_format(mixed.inputs)))
-            if self._head_loss_is_plain_ce():
-                loss = mixup_cross_entropy(logits, target,
-                                           target[mixed.index], mixed.lam)
-            else:  # the head's own loss on the mixed soft targets
-                onehot = F.one_hot(target, logits.size(1)).float()
-                loss = self.head.loss_module(
-                    logits, mix_scores(onehot, mixed.index, mixed.lam),
-                    avg_factor=logits.size(0))
+            loss = mixed_label_loss(self, logits, target, mixed.index,
+                                    mixed.lam)
             return dict(loss=loss, lam=lam_log)
         out = self.sumix_forward(inputs, mixed, target)
         losses = self.sumix(out['cls_clean'], out['cls_mix'],

@@ -16,6 +16,7 @@ from .saliency_map import spectral_residual_saliency
 from .saliencymix import BatchSaliencyMix
 from .smoothmix import BatchSmoothMix
 from .snapmix import BatchSnapMix, semantic_percent_map, snapmix_ratios
+from .transmix import BatchTransMix, token_mask, transmix_lam
 from .true_share import TrueShareMixer, pixel_mass, semantic_share
 
 #: The seven mixers of the library, in the order of the docs and gallery.
@@ -29,5 +30,5 @@ __all__ = [
     'BatchSmoothMix', 'RandomMixer', 'spectral_residual_saliency',
     'MIXER_NAMES', 'partner_in_mix', 'TrueShareMixer', 'pixel_mass',
     'semantic_share', 'BatchSnapMix', 'semantic_percent_map',
-    'snapmix_ratios'
+    'snapmix_ratios', 'BatchTransMix', 'token_mask', 'transmix_lam'
 ]
