@@ -31,8 +31,13 @@ def parse_args(argv=None):
     # no checkpoint: score the area lam only
     cli.add_model_args(parser, checkpoints_nargs='*', device_default='cpu',
                        num_images_default=1024)
-    parser.add_argument('--mixers', nargs='+', default=list(FIDELITY_MIXERS),
-                        choices=list(FIDELITY_MIXERS))
+    parser.add_argument('--mixers', nargs='+',
+                        default=[m for m in FIDELITY_MIXERS
+                                 if m != 'TransMix'],
+                        choices=list(FIDELITY_MIXERS),
+                        help='TransMix (labels from the class token '
+                        'attention) needs a vision-transformer checkpoint '
+                        'and is scored only when named')
     parser.add_argument('--batch-sizes', nargs='+', type=int,
                         default=[8, 32, 64, 128, 256])
     parser.add_argument('--variants', nargs='+',

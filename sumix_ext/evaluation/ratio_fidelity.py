@@ -29,6 +29,9 @@ import torch
 from ..models.losses import sumix_terms
 from ..models.mixers import (as_lam_tensor, build_mixer, pixel_mass,
                              semantic_share, spectral_residual_saliency)
+from .label_rule_fidelity import (label_rule_ratios,  # noqa: F401
+                                  snapmix_labels)
+from .sumix_strength import strength_table, sumix_strength  # noqa: F401
 
 #: the mask-based mixers, with their library defaults
 FIDELITY_MIXERS: Dict[str, dict] = {
@@ -39,6 +42,9 @@ FIDELITY_MIXERS: Dict[str, dict] = {
     'GridMix': dict(type='BatchGridMix'),
     'SmoothMix': dict(type='BatchSmoothMix', alpha=0.2),
     'SnapMix': dict(type='BatchSnapMix', alpha=1.0),
+    # CutMix's boxes (alpha 0.2), labelled by a ViT's attention
+    'TransMix': dict(type='BatchTransMix', mixup_alpha=0.0,
+                     cutmix_alpha=0.2),
 }
 
 #: ratio forms scored by default: name -> SUMixLoss ratio keywords
@@ -176,10 +182,9 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
             out['lam'].append(lam.cpu().numpy())
             if model is None:
                 continue
-            if getattr(mixer, 'needs_model', False):  # SnapMix's labels
-                for name, ratio in snapmix_labels(model, x, y,
-                                                  mixed).items():
-                    out.setdefault(name, []).append(ratio.cpu().numpy())
+            for name, ratio in label_rule_ratios(model, mixer, x, y,
+                                                 mixed).items():
+                out.setdefault(name, []).append(ratio.cpu().numpy())
             fwd = model.sumix_forward(x, mixed, y, shares=shares,
                                       clean=True)
             for name, kwargs in variants.items():
@@ -195,22 +200,6 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
         raise ValueError(f'{images.size(0)} images make no batch of '
                          f'{batch_size}; give more images or a smaller batch')
     return {k: np.concatenate(v) for k, v in out.items()}
-
-
-def snapmix_labels(model: torch.nn.Module, x: torch.Tensor,
-                   y: torch.Tensor, mixed) -> Dict[str, torch.Tensor]:
-    """SnapMix's label weights for a mixed batch, from ``model``'s class
-    activation maps: ``snapmix rho_a`` (as trained, not normalised) and
-    ``snapmix rho_a / (rho_a + rho_b)`` (a share of ``x_a``, comparable
-    with the truth)."""
-    from ..models.mixers import semantic_percent_map, snapmix_ratios
-    maps = model.backbone(x)[-1]
-    spm = semantic_percent_map(maps, model.head.fc.weight,
-                               model.head.fc.bias, y, tuple(x.shape[-2:]))
-    rho_a, rho_b = snapmix_ratios(spm, mixed, y)
-    total = (rho_a + rho_b).clamp(min=1e-8)
-    return {'snapmix rho_a': rho_a, 'snapmix rho_a / (rho_a + rho_b)':
-            rho_a / total}
 
 
 def score_ratios(ratios: Dict[str, np.ndarray]) -> Dict[str, dict]:
@@ -301,45 +290,3 @@ def scatter_plot(panels: Dict[str, Dict[str, np.ndarray]],
                 ax.set_xlabel('true share s', fontsize=7)
             ax.tick_params(labelsize=6)
     save_figure(fig, path, dpi=110)
-
-
-def sumix_strength(config: str) -> dict:
-    r"""Strength :math:`N/\sqrt K` of the official ratio correction in a
-    config (:math:`N` = per-process batch, :math:`K` = classes): the
-    official logit shift is :math:`N(\hat s_b - \hat s_a)` with
-    :math:`|\hat s| \le 1` and typical differences of order
-    :math:`1/\sqrt K`.
-
-    Args:
-        config (str): A config file with ``train_dataloader.batch_size``
-            and ``model.head.num_classes``.
-
-    Returns:
-        dict: ``config``, ``batch`` (per process), ``classes``,
-        ``strength`` and ``sumix`` (whether the config trains with SUMix)
-        and its ``ratio``.
-    """
-    import os.path as osp
-
-    from mmengine.config import Config
-    cfg = Config.fromfile(config, import_custom_modules=False)
-    n = int(cfg.train_dataloader.batch_size)
-    k = int(cfg.model.head.num_classes)
-    sumix = cfg.model.get('sumix')
-    return dict(config=osp.relpath(config), batch=n, classes=k,
-                strength=n / k**0.5, sumix=sumix is not None,
-                ratio=(sumix or {}).get('ratio', 'official')
-                if sumix is not None else None)
-
-
-def strength_table(configs: Sequence[str]) -> str:
-    """Markdown table of :func:`sumix_strength` for the configs that train
-    with the official SUMix ratio."""
-    lines = ['| config | batch per process N | classes K | N/sqrt(K) |',
-             '|:--|--:|--:|--:|']
-    for path in configs:
-        row = sumix_strength(path)
-        if row['sumix'] and row['ratio'] == 'official':
-            lines.append(f'| `{row["config"]}` | {row["batch"]} | '
-                         f'{row["classes"]} | {row["strength"]:.1f} |')
-    return '\n'.join(lines)

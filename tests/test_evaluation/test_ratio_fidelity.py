@@ -132,3 +132,23 @@ def test_snapmix_labels_are_scored_with_a_model():
     assert r['snapmix rho_a'].shape == (16, )
     scores = score_ratios(r)
     assert 0 <= scores['snapmix rho_a / (rho_a + rho_b)']['mae'] <= 1
+
+
+def test_transmix_labels_are_scored_with_a_vit():
+    """TransMix's shares come from the ViT's attention on the mixed batch:
+    the authors' form is the mean of the area and the attention-only form
+    (checked sample by sample), all in [0, 1]."""
+    from tests.test_models.test_mixers.test_transmix import tiny_vit
+    x, y = objects_on_black(n=16, size=16)
+    torch.manual_seed(0)
+    model = tiny_vit(dict(type='BatchCutMix'),
+                     sumix=dict(type='SUMixLoss')).eval()
+    pm = object_map_fn('pixel_mass', [72.94], [90.02])
+    r = gather_ratios(x, y % 4, dict(type='BatchTransMix', mixup_alpha=0.0,
+                                 cutmix_alpha=1.0), 8, pm, model,
+                      variants={'official': dict(ratio='official')})
+    both, attn = r['transmix'], r['transmix attention only']
+    assert both.shape == attn.shape == (16, )
+    np.testing.assert_allclose(both, (r['lam'] + attn) / 2, atol=1e-6)
+    assert ((attn >= 0) & (attn <= 1)).all()
+    assert not np.allclose(attn, r['lam'])  # attention is not the area
