@@ -28,6 +28,8 @@ REFERENCES = [
     ('p1/b', 'p1', 'b'),
     ('e/b', 'e', 'b'),
     ('g/b', 'g', 'b'),
+    ('h/b', 'h', 'b'),  # SnapMix vs the plain CutMix step
+    ('t/v', 't', 'v'),  # TransMix vs CutMix on the same ViT
 ]
 LOSS_TARGET_PCT = 1.0
 

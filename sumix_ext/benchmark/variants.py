@@ -15,6 +15,12 @@ VARIANTS = {
          'gamma=0)',
     'g': '(b) with the network compiled (compile=True: backbone, neck, '
          'head; steady state after the warm-up)',
+    'h': '(b) with BatchSnapMix (alpha 1): labels from the clean batch\'s '
+         'CAM (one no-grad clean forward)',
+    'v': 'ViT (deit-tiny arch, 8x8 tokens) + BatchCutMix (TransMix\'s '
+         'baseline)',
+    't': '(v) with BatchTransMix (CutMix boxes labelled by the class '
+         'token attention, one pass)',
     'p1': 'bare PyTorch step, one pass (reference)',
     'p2': 'bare PyTorch step, two passes: mixed + clean (reference)',
 }
@@ -33,9 +39,21 @@ def backbone_cfg(args):
                 stem_channels=w, base_channels=w, out_indices=(3, )), 8 * w
 
 
+def vit_cfg(args):
+    """``(backbone config, feature channels)`` of the (v)/(t) ViT:
+    mmpretrain's ``deit-tiny`` arch (width 192, depth 12) with patches of
+    ``img_size / 8`` (an 8x8 token grid), class-token output."""
+    return dict(type='VisionTransformer', arch='deit-tiny',
+                img_size=args.img_size, patch_size=max(1, args.img_size // 8),
+                out_type='cls_token'), 192
+
+
 def model_cfg(variant: str, args) -> dict:
     """Registry config of one variant."""
-    backbone, feat = backbone_cfg(args)
+    backbone, feat = vit_cfg(args) if variant in ('v', 't') else \
+        backbone_cfg(args)
+    neck = None if variant in ('v', 't') else dict(
+        type='GlobalAveragePooling')
     preproc = dict(type='ClsDataPreprocessor', num_classes=args.num_classes,
                    mean=[125.3, 123.0, 113.9], std=[63.0, 62.1, 66.7],
                    to_rgb=False)
@@ -60,14 +78,18 @@ def model_cfg(variant: str, args) -> dict:
     elif variant == 'f':
         sumix = dict(type='SUMixLoss', gamma=0.0, lam_reduction='sample',
                      ratio='saliency')
+    mixer = dict(type='BatchCutMix', alpha=0.2)
+    if variant == 'h':
+        mixer = dict(type='BatchSnapMix', alpha=1.0)
+    elif variant == 't':
+        mixer = dict(type='BatchTransMix', mixup_alpha=0.0, cutmix_alpha=0.2)
     return dict(
-        type='MixupClassifier', backbone=backbone,
-        neck=dict(type='GlobalAveragePooling'),
+        type='MixupClassifier', backbone=backbone, neck=neck,
         head=dict(type='SUMixHead', num_classes=args.num_classes,
                   in_channels=feat,
                   loss=dict(type='CrossEntropyLoss', loss_weight=1.0)),
         data_preprocessor=preproc,
-        mixer=dict(type='BatchCutMix', alpha=0.2),
+        mixer=mixer,
         sumix=sumix,
         clean_pass='no_grad' if variant in ('d', 'e') else 'full')
 

@@ -21,6 +21,12 @@ equally):
   backbone, neck and head; the mixer and loss stay eager). Compilation
   happens in the warm-up steps; use ``--warmup 3`` or more. Not in the
   default set (compiling takes minutes on a CPU): ``--variants b g``.
+* (h) (b) with ``BatchSnapMix`` (labels from the clean batch's class
+  activation maps: one extra no-grad forward);
+* (v) / (t) a ViT (mmpretrain's ``deit-tiny`` arch, an 8x8 token grid) with
+  ``BatchCutMix`` (v) and with ``BatchTransMix`` (t: the same boxes
+  labelled by the class token's attention, read by a hook in the one
+  forward); t/v is TransMix's cost over its own mixer's step.
 * (p1) / (p2) reference floor, no mmengine/mmpretrain code in the step: the
   same ResNet-18 (backbone + average pool + linear) stepped by a bare
   PyTorch loop with a CutMix box and mixup CE, once on the mixed batch (p1)

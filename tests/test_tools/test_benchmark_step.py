@@ -33,11 +33,14 @@ def test_benchmark_table_and_json(tmp_path):
                 '| (p1) bare PyTorch step, one pass',
                 '| (p2) bare PyTorch step, two passes',
                 '| b/a |', '| c/b |', '| d/b |', '| p2/p1 (reference) |',
+                '| (h) (b) with BatchSnapMix', '| h/b (reference) |',
+                '| (v) ViT (deit-tiny arch', '| (t) (v) with BatchTransMix',
+                '| t/v (reference) |', '| BatchTransMix |',
                 '| SUMixLoss (fwd+bwd) |', '| BatchCutMix |'):
         assert row in table, row
     res = json.loads(out.read_text())
-    assert set(res['variants']) == {'a', 'b', 'c', 'd', 'e', 'f', 'p1',
-                                    'p2'}
+    assert set(res['variants']) == {'a', 'b', 'c', 'd', 'e', 'f', 'h', 'v',
+                                    't', 'p1', 'p2'}
     for v in res['variants'].values():
         assert v['median_ms'] > 0 and len(v['times_ms']) == 1
     assert set(res['ratios']) == {'b/a', 'c/b', 'd/b', 'f/b'}
@@ -48,6 +51,8 @@ def test_benchmark_table_and_json(tmp_path):
     p1 = res['variants']['p1']['median_ms']
     p2 = res['variants']['p2']['median_ms']
     assert abs(res['references']['p2/p1']['value'] - p2 / p1) < 1e-9
+    t, v = (res['variants'][k]['median_ms'] for k in 'tv')
+    assert abs(res['references']['t/v']['value'] - t / v) < 1e-9
     assert res['components']['SUMixLoss (fwd+bwd)']['pct_of_b'] > 0
     assert res['settings']['batch_size'] == 4
     assert res['settings']['clock'] == 'wall'
