@@ -47,12 +47,15 @@ def test_stock_train_tool_trains_our_config(fmnist_root, tmp_path, config):
                      *opts], timeout=300)
     assert 'Epoch(val) [1]' in proc.stdout + proc.stderr
     assert osp.isfile(tmp_path / 'w' / 'epoch_1.pth')
-    if 'demo' in config:  # and the stock test tool, with flip TTA
+    if 'demo' in config:  # and the stock test tool, with the TTA config
         # (the stock tool merges --cfg-options after wrapping the model in
         # the TTA model: model options go to model.module)
         tta_opts = [o.replace('model.', 'model.module.', 1)
                     if o.startswith('model.') else o for o in opts]
-        test = run_tool([STOCK_TEST, osp.join(REPO, 'configs', config),
+        tta_config = osp.join(REPO, 'configs', 'fashion_mnist', 'tta',
+                              'resnet18-w16_cutmix-sumix_fmnist-demo_'
+                              'flip-tta.py')  # its tta_model / tta_pipeline
+        test = run_tool([STOCK_TEST, tta_config,
                          str(tmp_path / 'w' / 'epoch_1.pth'), '--tta',
                          '--work-dir', str(tmp_path / 't'), '--cfg-options',
                          *tta_opts], timeout=300)
