@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sumix-installed
-DEMO ?= configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py
+DEMO ?= configs/fashion_mnist/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py
 FMNIST := /usr/share/datasets/fashion-mnist
 PYTEST_ARGS ?=
 
@@ -37,7 +37,7 @@ train: setup data
 	$(PY) tools/train.py $(DEMO)
 
 train-baseline: setup data
-	$(PY) tools/train.py configs/fashion_mnist/resnet18-w16_cutmix_fmnist-demo.py
+	$(PY) tools/train.py configs/fashion_mnist/resnet18-w16_cutmix_1xb64-4e_fmnist.py
 
 test: setup
 	$(PY) -m pytest tests -q $(PYTEST_ARGS)

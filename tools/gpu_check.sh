@@ -29,7 +29,7 @@ if [ ! -f "$FMNIST/train-images-idx3-ubyte.gz" ]; then
   "$PY" -c "from tests.conftest import make_fashion_mnist as m; \
 m('$FMNIST', n_train=19200, n_test=2000)"
 fi
-"$PY" tools/train.py configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py \
+"$PY" tools/train.py configs/fashion_mnist/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py \
   --amp --work-dir "$OUT/demo" --cfg-options \
   train_dataloader.dataset.data_root="$FMNIST" \
   val_dataloader.dataset.data_root="$FMNIST" \

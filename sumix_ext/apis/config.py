@@ -1,15 +1,15 @@
 """Load a config and check ``--cfg-options`` keys before merging them."""
-import difflib
+import os
 import os.path as osp
 from typing import Optional
 
 from mmengine.config import Config
 
-
-def _suggest(key: str, choices) -> str:
-    close = difflib.get_close_matches(key, [str(c) for c in choices], n=1,
-                                      cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ''
+from .config_errors import located_syntax_error as _located_syntax_error
+from .config_errors import missing_base as _missing_base
+from .config_errors import base_files as _base_files
+from .config_errors import suggest as _suggest
+from .renamed_configs import renamed_hint
 
 
 #: top-level keys MMEngine's Runner (``Runner.from_cfg``) and our tools
@@ -118,79 +118,6 @@ def merge_options(cfg: Config, options: dict) -> None:
     cfg.merge_from_dict(options)
 
 
-def _base_files(name: str, text: str):
-    """The ``_base_`` entries of one Python config, resolved against its
-    folder (``mmpretrain::`` bases are skipped); raises SyntaxError."""
-    import ast
-    tree = ast.parse(text, filename=name)
-    out = []
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-                getattr(t, 'id', None) == '_base_' for t in node.targets):
-            try:
-                bases = ast.literal_eval(node.value)
-            except ValueError:
-                continue
-            bases = [bases] if isinstance(bases, str) else bases
-            out += [osp.normpath(osp.join(osp.dirname(name), b))
-                    for b in bases if isinstance(b, str) and '::' not in b]
-    return out
-
-
-def _walk_bases(path: str):
-    """Yield ``(config, its text or None if missing, referrer)`` for
-    ``path`` and its ``_base_`` chain (Python configs)."""
-    seen, todo = set(), [(osp.abspath(path), None)]
-    while todo:
-        name, referrer = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        if not osp.isfile(name):
-            yield name, None, referrer
-            continue
-        with open(name, encoding='utf-8') as f:
-            text = f.read()
-        yield name, text, referrer
-        if name.endswith('.py'):
-            try:
-                todo += [(b, name) for b in _base_files(name, text)]
-            except SyntaxError:
-                continue
-
-
-def _located_syntax_error(path: str):
-    """The first Python syntax error in ``path`` or its ``_base_`` files,
-    as a ``SyntaxError`` with its file and line (MMEngine's message loses
-    the line), or None."""
-    import ast
-    for name, text, _ in _walk_bases(path):
-        if text is None or not name.endswith('.py'):
-            continue
-        try:
-            ast.parse(text, filename=name)
-        except SyntaxError as exc:
-            exc.filename = name
-            return exc
-    return None
-
-
-def _missing_base(path: str):
-    """A ``FileNotFoundError`` naming the missing ``_base_`` file, the
-    config that refers to it and a close match, or None."""
-    for name, text, referrer in _walk_bases(path):
-        if text is None and referrer is not None:
-            folder = osp.dirname(name)
-            hint = _suggest(osp.basename(name), [
-                f for f in __import__('os').listdir(folder)
-                if f.endswith('.py')]) if osp.isdir(folder) else ''
-            return FileNotFoundError(
-                f'_base_ file not found: {name}, named in {referrer}{hint}; '
-                'fix that _base_ entry (paths are relative to the file that '
-                'names them)')
-    return None
-
-
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     """Load ``path`` and merge checked ``--cfg-options`` into it.
 
@@ -202,11 +129,11 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
         Config: The merged config.
     """
     if not osp.isfile(path):
-        hint = ''
+        hint = renamed_hint(path) or ''
         folder = osp.dirname(path) or '.'
-        if osp.isdir(folder):
+        if osp.isdir(folder) and not hint:
             hint = _suggest(osp.basename(path), [
-                f for f in __import__('os').listdir(folder) if f.endswith('.py')
+                f for f in os.listdir(folder) if f.endswith('.py')
             ])
         raise FileNotFoundError(f'config file not found: {path}{hint}')
     if path.endswith(('.yaml', '.yml', '.json')):

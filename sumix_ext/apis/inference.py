@@ -5,7 +5,7 @@ Example::
 
     from sumix_ext.apis import inference_model, init_model
     model = init_model('configs/fashion_mnist/resnet18-w16_cutmix-sumix_'
-                       'fmnist-demo.py', 'work_dirs/.../epoch_4.pth')
+                       '1xb64-4e_fmnist.py', 'work_dirs/.../epoch_4.pth')
     results = inference_model(model, ['shoe.png', numpy_image])
     results[0]['pred_class'], results[0]['pred_score']
 """

@@ -5,8 +5,8 @@ ECE = sum_m |B_m|/n |acc(B_m) - conf(B_m)| over equal-width confidence bins
 
 Example:
     python tools/analysis_tools/calibration.py CONFIG \
-        work_dirs/resnet18-w16_cutmix_fmnist-demo/epoch_4.pth \
-        work_dirs/resnet18-w16_cutmix-sumix_fmnist-demo/epoch_4.pth \
+        work_dirs/resnet18-w16_cutmix_1xb64-4e_fmnist/epoch_4.pth \
+        work_dirs/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist/epoch_4.pth \
         --labels CutMix CutMix+SUMix --out-dir work_dirs/analysis
 
 Writes ``calibration.png`` (one reliability diagram per checkpoint, side by

@@ -6,8 +6,8 @@ every checkpoint) or centred position; one line per checkpoint.
 
 Example:
     python tools/analysis_tools/occlusion_robustness.py CONFIG \
-        work_dirs/resnet18-w16_cutmix_fmnist-demo/epoch_4.pth \
-        work_dirs/resnet18-w16_cutmix-sumix_fmnist-demo/epoch_4.pth \
+        work_dirs/resnet18-w16_cutmix_1xb64-4e_fmnist/epoch_4.pth \
+        work_dirs/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist/epoch_4.pth \
         --labels CutMix CutMix+SUMix --out-dir work_dirs/analysis
 
 Writes ``occlusion.png``, ``occlusion.json`` and ``occlusion.md`` in

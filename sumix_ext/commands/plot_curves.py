@@ -8,8 +8,8 @@ iteration, validation top-1 against the epoch. Resumed runs (several
 
 Example:
     python tools/analysis_tools/plot_curves.py \
-        work_dirs/resnet18-w16_cutmix_fmnist-demo \
-        work_dirs/resnet18-w16_cutmix-sumix_fmnist-demo \
+        work_dirs/resnet18-w16_cutmix_1xb64-4e_fmnist \
+        work_dirs/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist \
         --labels CutMix CutMix+SUMix --out-file work_dirs/analysis/curves.png
 
 Writes the PNG and, next to it, ``<name>.json`` / ``<name>.md`` with the

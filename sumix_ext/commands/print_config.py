@@ -3,7 +3,7 @@ mmpretrain's ``tools/misc/print_config.py``.
 
 Example:
     python tools/misc/print_config.py \
-        configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py \
+        configs/fashion_mnist/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py \
         --cfg-options model.sumix=None
 """
 import argparse

@@ -11,7 +11,7 @@ mean |x - s|, correlation, majority flips, saturation and the error where
 
 Example:
     python tools/analysis_tools/ratio_fidelity.py \\
-        configs/fashion_mnist/study/resnet18-w16_fmnist-1k-100e_study.py \\
+        configs/fashion_mnist/study/resnet18-w16_cutmix-sumix_1xb64-100e_fmnist-1k-study.py \\
         work_dirs/sumix_study/cutmix_seed0/epoch_100.pth \\
         --mixers CutMix FMix --batch-sizes 8 64 256 --out-dir work_dirs/fid
 

@@ -22,7 +22,7 @@ Examples::
     python tools/analysis_tools/sumix_study.py --only-report
     # another regime, more seeds added to a committed report of it
     python tools/analysis_tools/sumix_study.py \\
-        --config configs/fashion_mnist/study/resnet18-w16_fmnist-small-1k-100e_study.py \\
+        --config configs/fashion_mnist/study/resnet18-w16_cutmix-sumix_1xb64-100e_fmnist-small-1k-study.py \\
         --arms vanilla cutmix oracle --seeds 0 1 2 3 4 \\
         --prior docs/results/sumix_study_small.json \\
         --work-root work_dirs/study_small --out docs/results/sumix_study_small
@@ -40,7 +40,8 @@ from sumix_ext.evaluation.study import (Arm, bar_plot, collect, gate,
 # the repository root (configs/ and tools/ are run from there)
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-CONFIG = 'configs/fashion_mnist/study/resnet18-w16_fmnist-1k-100e_study.py'
+CONFIG = ('configs/fashion_mnist/study/'
+          'resnet18-w16_cutmix-sumix_1xb64-100e_fmnist-1k-study.py')
 OFF = 'model.sumix=None'
 FMIX = 'model.mixer.type=BatchFMix'
 SAMPLE = 'model.sumix.lam_reduction=sample'

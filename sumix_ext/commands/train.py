@@ -1,7 +1,7 @@
 """Train a model from a config (mmpretrain's tools/train.py conventions).
 
 Example:
-    python tools/train.py configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py
+    python tools/train.py configs/fashion_mnist/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py
     python tools/train.py CONFIG --resume            # latest in work dir
     python tools/train.py CONFIG --amp               # GPU AMP or CPU bf16
     python tools/train.py CONFIG --cfg-options model.sumix=None

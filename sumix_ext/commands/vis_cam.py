@@ -8,8 +8,8 @@ layer defaults to the backbone output (its last stage), as mmpretrain's
 
 Example:
     python tools/visualization/vis_cam.py CONFIG \
-        work_dirs/resnet18-w16_cutmix_fmnist-demo/epoch_4.pth \
-        work_dirs/resnet18-w16_cutmix-sumix_fmnist-demo/epoch_4.pth \
+        work_dirs/resnet18-w16_cutmix_1xb64-4e_fmnist/epoch_4.pth \
+        work_dirs/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist/epoch_4.pth \
         --labels CutMix CutMix+SUMix --indices 0 1 2 3 \
         --out-file work_dirs/analysis/cam.png
 

@@ -15,7 +15,7 @@ mixed batch (the view of Fig. 1/2 of the SUMix paper).
 Examples::
 
     python tools/visualization/vis_mix.py \
-        configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py \
+        configs/fashion_mnist/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py \
         --out docs/images/mix_gallery.png
     python tools/visualization/vis_mix.py CONFIG --mixers BatchFMix \
         BatchSaliencyMix --checkpoint work_dirs/<name>/epoch_4.pth --num 4

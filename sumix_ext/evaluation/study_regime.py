@@ -7,6 +7,8 @@ import os
 import os.path as osp
 from typing import Optional, Sequence
 
+from ..apis.renamed_configs import current_config
+
 
 #: file in each run folder recording what the study ran there
 RUN_RECORD = 'study_run.json'
@@ -110,12 +112,14 @@ def check_run_config(work_dir: str, regime: str, arm) -> Optional[str]:
     if rec is None:
         return None
     want = osp.normpath(arm.config or regime)
+    # runs recorded under a config's old name count as the renamed config
     if 'regime' in rec:
-        same = (rec['regime'] == osp.normpath(regime)
-                and osp.basename(rec['config']) == osp.basename(want)
+        same = (current_config(rec['regime']) == osp.normpath(regime)
+                and osp.basename(current_config(rec['config'])) ==
+                osp.basename(want)
                 and list(rec.get('options', [])) == list(arm.options))
     else:
-        same = rec['config'] == osp.basename(want)
+        same = current_config(rec['config']) == osp.basename(want)
     if not same:
         raise RegimeMismatch(
             f'{work_dir} holds a run of {rec.get("config")} '
@@ -151,7 +155,8 @@ def load_prior(path: str, regime: str) -> dict:
     """
     with open(path) as f:
         prior = json.load(f)
-    if osp.normpath(prior.get('config', '')) != osp.normpath(regime):
+    if current_config(osp.normpath(prior.get('config', ''))) != \
+            osp.normpath(regime):
         raise RegimeMismatch(
             f'--prior {path} reports {prior.get("config")}, not {regime}: '
             'runs of different regimes cannot share a table')

@@ -84,14 +84,14 @@ def test_a_base_typo_names_the_config_that_refers_to_it(capsys, tmp_path):
     """Case 16."""
     from tests.test_apis.test_bad_inputs import TRAIN
     from tests.test_reliability.utils import DEMO
-    typo = DEMO.replace('fmnist-demo.py', 'fmnist-demoo.py')
+    typo = DEMO.replace('4e_fmnist.py', '4e_fmnistt.py')
     mid = tmp_path / 'mid.py'
     mid.write_text(f'_base_ = [{typo!r}]\n')
     leaf = tmp_path / 'leaf.py'
     leaf.write_text("_base_ = ['./mid.py']\n")
     line = _error_line(capsys, [str(leaf)], tool=TRAIN)
     assert f'_base_ file not found: {typo}, named in {mid}' in line
-    assert "did you mean 'resnet18-w16_cutmix-sumix_fmnist-demo.py'" in \
+    assert "did you mean 'resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py'" in \
         line or "did you mean '" in line
 
 
@@ -152,7 +152,7 @@ def test_data_root_reaches_every_loader_from_options_and_children(
     from sumix_ext.apis import load_config
     from tests.conftest import REPO
     custom = osp.join(REPO, 'configs', 'custom',
-                      'resnet18_cutmix-sumix_custom-folder.py')
+                      'resnet18_cutmix-sumix_1xb32-30e_custom-folder.py')
     cfg = load_config(custom, {'data_root': '/data/mine'})
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         assert cfg[key].dataset.data_root == '/data/mine', key

@@ -7,9 +7,9 @@ from sumix_ext.apis import load_config
 from tests.conftest import REPO
 
 OFF = osp.join(REPO, 'configs', 'fashion_mnist',
-               'resnet18-w16_cutmix_fmnist-demo.py')
+               'resnet18-w16_cutmix_1xb64-4e_fmnist.py')
 ON = osp.join(REPO, 'configs', 'fashion_mnist',
-              'resnet18-w16_cutmix-sumix_fmnist-demo.py')
+              'resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py')
 
 
 def child(tmp_path, base, body):

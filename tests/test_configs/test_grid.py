@@ -245,9 +245,9 @@ def test_ratio_ablations_change_only_sumix(name):
         (osp.join(ABLATIONS, f'resnet18_cutmix-sumix-{name}_1xb100-800e_'
                   'cifar100.py'), osp.join(CONFIG_ROOT, 'cifar100', MAIN)),
         (osp.join(CONFIG_ROOT, 'fashion_mnist', 'resnet18-w16_cutmix-sumix-'
-                  f'{name}_fmnist-demo.py'),
+                  f'{name}_1xb64-4e_fmnist.py'),
          osp.join(CONFIG_ROOT, 'fashion_mnist',
-                  'resnet18-w16_cutmix-sumix_fmnist-demo.py')),
+                  'resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py')),
     ]
     for leaf_path, root_path in pairs:
         leaf, root = load(leaf_path), load(root_path)
@@ -256,9 +256,9 @@ def test_ratio_ablations_change_only_sumix(name):
 
 
 def test_oracle_configs_label_with_the_true_share():
-    for path in ('fashion_mnist/resnet18-w16_cutmix-oracle_fmnist-demo.py',
-                 'fashion_mnist/study/resnet18-w16_cutmix-oracle_fmnist-1k-'
-                 '100e_study.py'):
+    for path in ('fashion_mnist/resnet18-w16_cutmix-oracle_1xb64-4e_fmnist.py',
+                 'fashion_mnist/study/resnet18-w16_cutmix-oracle_1xb64-100e_'
+                 'fmnist-1k-study.py'):
         cfg = load(osp.join(CONFIG_ROOT, path))
         assert cfg.model.sumix is None
         assert cfg.model.mixer.type == 'TrueShareMixer'

@@ -14,9 +14,9 @@ from tests.test_apis.test_bad_inputs import (  # noqa: F401  (fixtures)
     TRAIN, _fast_config_text)
 from tests.conftest import REPO
 
-RGB = osp.join(REPO, 'configs/custom/resnet18_cutmix-sumix_custom-folder.py')
+RGB = osp.join(REPO, 'configs/custom/resnet18_cutmix-sumix_1xb32-30e_custom-folder.py')
 GREY = osp.join(REPO,
-                'configs/custom/resnet18_cutmix-sumix_custom-folder-grey.py')
+                'configs/custom/resnet18_cutmix-sumix_1xb32-30e_custom-folder-grey.py')
 
 
 def _folders(root, grey=False, per_class=10):

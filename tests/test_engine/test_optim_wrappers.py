@@ -12,7 +12,7 @@ from sumix_ext.engine.optim_wrappers import (AmpAnyDeviceOptimWrapper,
 from tests.conftest import REPO, build_tiny_classifier
 
 DEMO = osp.join(REPO, 'configs/fashion_mnist/'
-                'resnet18-w16_cutmix-sumix_fmnist-demo.py')
+                'resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py')
 
 
 def _train_tool():

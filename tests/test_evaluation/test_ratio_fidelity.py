@@ -82,7 +82,7 @@ def test_saliency_and_custom_truth():
 
 def test_strength_of_the_demo_config():
     row = sumix_strength(f'{REPO}/configs/fashion_mnist/'
-                         'resnet18-w16_cutmix-sumix_fmnist-demo.py')
+                         'resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py')
     assert (row['batch'], row['classes']) == (64, 10) and row['sumix']
     assert row['strength'] == pytest.approx(64 / 10**0.5)
 
@@ -110,7 +110,7 @@ def test_fidelity_tool_scores_against_the_clutter_object_masks(tmp_path):
     out = tmp_path / 'fid'
     scores = ratio_fidelity.main([
         f'{REPO}/configs/fashion_mnist/study/'
-        'resnet18-w16_cutmix_fmnist-clutter-1k-100e_study.py',
+        'resnet18-w16_cutmix-sumix_1xb64-100e_fmnist-clutter-1k-study.py',
         '--truth', 'sample', '--mixers', 'CutMix', '--batch-sizes', '8',
         '--num-images', '32', '--out-dir', str(out), '--cfg-options',
         f'val_dataloader.dataset.data_root={root}',

@@ -15,7 +15,7 @@ from tests.test_models.test_classifiers.test_mixup_classifier import batch
 
 pytestmark = pytest.mark.cuda
 DEMO = osp.join(REPO, 'configs', 'fashion_mnist',
-                'resnet18-w16_cutmix-sumix_fmnist-demo.py')
+                'resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py')
 
 
 @pytest.mark.parametrize('name', MIXER_NAMES)

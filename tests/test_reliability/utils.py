@@ -6,7 +6,7 @@ import os.path as osp
 from tests.conftest import REPO
 
 DEMO = osp.join(REPO, 'configs', 'fashion_mnist',
-                'resnet18-w16_cutmix-sumix_fmnist-demo.py')
+                'resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py')
 
 RANDOM_MIXER = ("dict(type='RandomMixer', mixers=[dict(type='BatchCutMix', "
                 "alpha=1.0), dict(type='BatchMixup', alpha=1.0)], "

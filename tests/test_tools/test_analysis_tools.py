@@ -14,7 +14,7 @@ from sumix_ext.commands import (calibration, occlusion_robustness,
 from tests.conftest import make_fashion_mnist, tiny_fmnist_cfg_options
 from tests.test_evaluation.logs import make_work_dirs, write_run
 
-DEMO = 'configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py'
+DEMO = 'configs/fashion_mnist/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py'
 
 
 @pytest.fixture(scope='module')
@@ -171,7 +171,7 @@ def test_summarize_results_tool(tmp_path, capsys):
 def test_print_config_resolves_bases_and_options(capsys, tmp_path):
     tool = print_config
     out = str(tmp_path / 'resolved.py')
-    tool.main(['configs/fashion_mnist/resnet18-w16_cutmix_fmnist-demo.py',
+    tool.main(['configs/fashion_mnist/resnet18-w16_cutmix_1xb64-4e_fmnist.py',
                '--cfg-options', 'model.mixer.alpha=1.0', '--out', out])
     printed = capsys.readouterr().out
     assert "mixer=dict(alpha=1.0, type='BatchCutMix')" in printed

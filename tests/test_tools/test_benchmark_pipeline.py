@@ -26,8 +26,8 @@ def test_too_little_data_and_unknown_layout_are_one_line(capsys):
                    '--batches', '5'])
     assert 'need 7' in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        TOOL.main(['configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-'
-                   'demo.py', '--synthetic', '10'])
+        TOOL.main(['configs/fashion_mnist/resnet18-w16_cutmix-sumix_1xb64-'
+                   '4e_fmnist.py', '--synthetic', '10'])
     assert 'knows CIFAR-100 and ImageNet' in capsys.readouterr().err
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import REPO, tiny_fmnist_cfg_options
 
-DEMO = 'configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py'
+DEMO = 'configs/fashion_mnist/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py'
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -140,7 +140,7 @@ def test_dist_train_with_a_taken_port_is_one_line(tmp_path):
     try:
         proc = subprocess.run(
             ['bash', 'tools/dist_train.sh', 'configs/fashion_mnist/'
-             'resnet18-w16_cutmix_fmnist-demo.py', '2'], cwd=REPO,
+             'resnet18-w16_cutmix_1xb64-4e_fmnist.py', '2'], cwd=REPO,
             capture_output=True, text=True, timeout=120,
             env=dict(os.environ, PORT=str(port)))
     finally:

@@ -11,7 +11,7 @@ from sumix_ext.commands import benchmark_mixers, vis_mix
 from tests.conftest import REPO, build_tiny_classifier
 
 DEMO = osp.join(REPO, 'configs/fashion_mnist/'
-                'resnet18-w16_cutmix-sumix_fmnist-demo.py')
+                'resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py')
 
 
 def tiny_opts(root):

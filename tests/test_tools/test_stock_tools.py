@@ -31,8 +31,8 @@ def test_no_config_asks_for_persistent_workers_without_workers():
 @pytest.mark.skipif(not osp.isfile(STOCK_TRAIN),
                     reason="mmpretrain's .mim tools are not installed")
 @pytest.mark.parametrize('config', [
-    'fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py',
-    'fashion_mnist/study/resnet18-w16_cutmix_fmnist-clutter-1k-100e_study.py',
+    'fashion_mnist/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py',
+    'fashion_mnist/study/resnet18-w16_cutmix-sumix_1xb64-100e_fmnist-clutter-1k-study.py',
 ])
 def test_stock_train_tool_trains_our_config(fmnist_root, tmp_path, config):
     opts = [f'{k}.dataset.data_root={fmnist_root}' for k in (
@@ -53,7 +53,7 @@ def test_stock_train_tool_trains_our_config(fmnist_root, tmp_path, config):
         tta_opts = [o.replace('model.', 'model.module.', 1)
                     if o.startswith('model.') else o for o in opts]
         tta_config = osp.join(REPO, 'configs', 'fashion_mnist', 'tta',
-                              'resnet18-w16_cutmix-sumix_fmnist-demo_'
+                              'resnet18-w16_cutmix-sumix_1xb64-4e_fmnist_'
                               'flip-tta.py')  # its tta_model / tta_pipeline
         test = run_tool([STOCK_TEST, tta_config,
                          str(tmp_path / 'w' / 'epoch_1.pth'), '--tta',

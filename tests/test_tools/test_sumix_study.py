@@ -46,13 +46,13 @@ def test_dry_run_lists_every_arm_and_seed(tmp_path, capsys):
         assert f'{arm.name}_seed0' in out
     # the oracle runs on a leaf of the study config written by the tool
     assert osp.join(str(tmp_path), 'configs',
-                    'oracle_resnet18-w16_fmnist-1k-100e_study.py') in out
+                    'oracle_resnet18-w16_cutmix-sumix_1xb64-100e_fmnist-1k-study.py') in out
 
 
 def test_oracle_config_follows_the_regime_and_room_is_reported(
         tmp_path, capsys):
     small = ('configs/fashion_mnist/study/'
-             'resnet18-w16_cutmix-oracle_fmnist-small-1k-100e_study.py')
+             'resnet18-w16_cutmix-oracle_1xb64-100e_fmnist-small-1k-study.py')
     STUDY.main(['--dry-run', '--work-root', str(tmp_path), '--seeds', '0',
                 '--arms', 'cutmix', 'oracle', '--oracle-config', small])
     assert small in capsys.readouterr().out
@@ -80,7 +80,7 @@ def my_regime(tmp_path, body=''):
     """A user's own regime: a leaf of the study config."""
     path = tmp_path / 'MY_REGIME.py'
     base = osp.abspath('configs/fashion_mnist/study/'
-                       'resnet18-w16_fmnist-1k-100e_study.py')
+                       'resnet18-w16_cutmix-sumix_1xb64-100e_fmnist-1k-study.py')
     path.write_text(f'_base_ = [{base!r}]\n'
                     "model = dict(mixer=dict(type='BatchFMix', alpha=0.5))\n"
                     + body)
@@ -114,7 +114,7 @@ def test_every_arm_runs_on_the_given_regime_the_oracle_included(
 def test_oracle_of_a_cluttered_regime_uses_the_sample_masks(tmp_path):
     from sumix_ext.evaluation.study import write_oracle_config
     clutter = ('configs/fashion_mnist/study/'
-               'resnet18-w16_cutmix_fmnist-clutter-1k-100e_study.py')
+               'resnet18-w16_cutmix-sumix_1xb64-100e_fmnist-clutter-1k-study.py')
     leaf = Config.fromfile(write_oracle_config(clutter, str(tmp_path)))
     assert leaf.model.mixer == dict(type='TrueShareMixer', truth='sample',
                                     mixer=dict(type='BatchCutMix',

@@ -6,7 +6,7 @@ import torch
 
 from tests.conftest import run_tool, tiny_fmnist_cfg_options
 
-DEMO = 'configs/fashion_mnist/resnet18-w16_cutmix-sumix_fmnist-demo.py'
+DEMO = 'configs/fashion_mnist/resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py'
 
 
 def last_json_log(work_dir):

@@ -3,10 +3,15 @@
 # VisionTransformer, patch 4 (a 7x7 token grid), width 96, depth 6, 3 heads,
 # MLP 384, class-token output; MixupClassifier + CutMix (alpha 0.2) +
 # official SUMix, with SUMix's uncertainty branch on the linear head.
-# A leaf over a CNN regime config swaps its model for this one with
-#     _base_ = ['<regime config>', '../../_base_/models/vit-tiny-p4_fmnist_mix.py']
+# Transformers train with AdamW (lr 1e-3, wd 0.05, none on norms, biases
+# and tokens), 10 linear warm-up epochs then cosine to 0 over 100 epochs,
+# gradient clipping at norm 5. A leaf over a CNN regime config swaps its
+# model and optimizer for these with
+#     _base_ = ['<regime>', '../../_base_/models/vit-tiny-p4_fmnist_mix.py']
 #     model = {{_base_.vit_tiny_p4_fmnist}}
-# (one base cannot define `model` twice; `_delete_` drops the CNN's keys).
+#     optim_wrapper = {{_base_.vit_tiny_p4_fmnist_optim}}
+#     param_scheduler = {{_base_.vit_tiny_p4_fmnist_schedule}}
+# (two bases cannot both define `model`; `_delete_` drops the CNN's keys).
 vit_tiny_p4_fmnist = dict(
     _delete_=True,
     type='MixupClassifier',
@@ -27,3 +32,19 @@ vit_tiny_p4_fmnist = dict(
     sumix=dict(type='SUMixLoss', gamma=0.5, lam_reduction='batch'),
     clean_pass='no_grad',
 )
+vit_tiny_p4_fmnist_optim = dict(
+    _delete_=True,
+    optimizer=dict(type='AdamW', lr=1e-3, weight_decay=0.05, eps=1e-8,
+                   betas=(0.9, 0.999)),
+    paramwise_cfg=dict(
+        norm_decay_mult=0.0, bias_decay_mult=0.0, flat_decay_mult=0.0,
+        custom_keys={'.cls_token': dict(decay_mult=0.0),
+                     '.pos_embed': dict(decay_mult=0.0)}),
+    clip_grad=dict(max_norm=5.0),
+)
+vit_tiny_p4_fmnist_schedule = [
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0, end=10,
+         convert_to_iter_based=True),
+    dict(type='CosineAnnealingLR', T_max=90, by_epoch=True, begin=10,
+         end=100, eta_min=0., convert_to_iter_based=True),
+]

@@ -16,7 +16,7 @@ from sumix_ext.models.mixers import MixOutput, TrueShareMixer, semantic_share
 from tests.conftest import make_fashion_mnist
 
 CLUTTER = ('configs/fashion_mnist/study/'
-           'resnet18-w16_cutmix_fmnist-clutter-1k-100e_study.py')
+           'resnet18-w16_cutmix-sumix_1xb64-100e_fmnist-clutter-1k-study.py')
 
 
 def garment(value=200, size=28):

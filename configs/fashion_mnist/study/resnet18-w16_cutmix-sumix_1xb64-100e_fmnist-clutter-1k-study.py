@@ -12,7 +12,7 @@
 # Run by hand this file is CutMix (alpha 0.2) + official SUMix (fast clean
 # pass); the study tool switches mixer / SUMix / seed by --cfg-options and
 # derives the oracle arm (TrueShareMixer(truth='sample')) from this file.
-_base_ = ['./resnet18-w16_fmnist-1k-100e_study.py']
+_base_ = ['./resnet18-w16_cutmix-sumix_1xb64-100e_fmnist-1k-study.py']
 
 clutter = dict(type='PasteOnBackground', object_size=(10, 18), contrast=0.5)
 pack = dict(type='PackInputs', algorithm_keys=['object_mask'])

@@ -2,7 +2,7 @@
 # source (TrueShareMixer, objects on black), no SUMix. It needs the truth,
 # so it bounds what any ratio correction can gain; not a method.
 _base_ = [
-    './resnet18-w16_cutmix-sumix_fmnist-demo.py',
+    './resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py',
     '../_base_/mixers/true_share_cutmix_fmnist.py',
 ]
 

@@ -1,7 +1,7 @@
 # Oracle arm of the "small objects" study regime: CutMix labelled with the
 # true pixel-mass share of each source (TrueShareMixer), no SUMix.
 _base_ = [
-    './resnet18-w16_fmnist-small-1k-100e_study.py',
+    './resnet18-w16_cutmix-sumix_1xb64-100e_fmnist-small-1k-study.py',
     '../../_base_/mixers/true_share_cutmix_fmnist.py',
 ]
 

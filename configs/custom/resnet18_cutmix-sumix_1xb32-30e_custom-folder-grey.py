@@ -1,6 +1,6 @@
 # The same for grey images (e.g. PNG scans): read one channel and give the
 # backbone one input channel (docs/custom_dataset.md).
-_base_ = ['./resnet18_cutmix-sumix_custom-folder.py']
+_base_ = ['./resnet18_cutmix-sumix_1xb32-30e_custom-folder.py']
 
 data_preprocessor = dict(mean=[127.5], std=[127.5], to_rgb=False)
 train_dataloader = dict(dataset=dict(pipeline=[
