@@ -107,3 +107,18 @@ def check_label_rule(model) -> None:
                                        False):
         from ..utils import ClassTokenAttention
         ClassTokenAttention(model.backbone)  # raises, naming the fix
+
+
+def head_loss_is_plain_ce(head) -> bool:
+    """Whether a head's loss is plain softmax cross-entropy (then the
+    mixup CE is computed directly; any other loss gets the mixed soft
+    targets)."""
+    lm = getattr(head, 'loss_module', None)
+    if lm is None:
+        return True
+    return (type(lm).__name__ == 'CrossEntropyLoss'
+            and not getattr(lm, 'use_sigmoid', False)
+            and getattr(lm, 'class_weight', None) is None
+            and getattr(lm, 'pos_weight', None) is None
+            and float(getattr(lm, 'loss_weight', 1.0)) == 1.0
+            and getattr(lm, 'reduction', 'mean') == 'mean')

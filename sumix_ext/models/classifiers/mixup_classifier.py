@@ -13,7 +13,7 @@ from ..mixers import MixOutput, as_lam_tensor, build_mixer
 from ..mixers.from_mmpretrain import mixer_from_augments
 from ..utils.nonfinite import NonFiniteGuard
 from .config_checks import (CLEAN_PASSES, check_label_rule,
-                            check_sumix_pairing,
+                            check_sumix_pairing, head_loss_is_plain_ce,
                             pop_clean_pass, stack_object_masks,
                             with_uncertainty_branch)
 from .label_rules import mixed_label_loss, snapmix_loss, transmix_loss
@@ -119,7 +119,7 @@ class MixupClassifier(ImageClassifier):
             self.to(memory_format=torch.channels_last)
         self._skip_step = False
         self.mixer = build_mixer(mixer) if mixer is not None else None
-        sumix, self.clean_pass = self._pop_clean_pass(sumix, clean_pass)
+        sumix, self.clean_pass = pop_clean_pass(sumix, clean_pass)
         self.sumix = MODELS.build(sumix) if sumix is not None else None
         if (self.sumix is None or not self.sumix.needs_clean_pass) and \
                 hasattr(self.head, 'fc_unc'):
@@ -133,24 +133,9 @@ class MixupClassifier(ImageClassifier):
             check_sumix_pairing(self)
         check_label_rule(self)
 
-    @staticmethod
-    def _pop_clean_pass(sumix: Optional[dict], clean_pass: Optional[str]):
-        """See :func:`~.config_checks.pop_clean_pass`."""
-        return pop_clean_pass(sumix, clean_pass)
-
     def _head_loss_is_plain_ce(self) -> bool:
-        """Whether the head's loss is plain softmax cross-entropy (then the
-        mixup CE is computed directly, as before; any other loss gets the
-        mixed soft targets)."""
-        lm = getattr(self.head, 'loss_module', None)
-        if lm is None:
-            return True
-        return (type(lm).__name__ == 'CrossEntropyLoss'
-                and not getattr(lm, 'use_sigmoid', False)
-                and getattr(lm, 'class_weight', None) is None
-                and getattr(lm, 'pos_weight', None) is None
-                and float(getattr(lm, 'loss_weight', 1.0)) == 1.0
-                and getattr(lm, 'reduction', 'mean') == 'mean')
+        """See :func:`~.config_checks.head_loss_is_plain_ce`."""
+        return head_loss_is_plain_ce(self.head)
 
     def _memory_format(self, inputs):
         if self.channels_last and isinstance(
