@@ -108,7 +108,9 @@ def main(argv=None) -> dict:
                     if bs == args.plot_batch_size and model is not None:
                         panels[f'{mixer} b{bs} {label}'] = ratios
                 print(f'{mixer} batch {bs}: done', flush=True)
-        summary = rf.summary_table(scores, args.variants)
+        rules = [n for n in rf.LABEL_RULE_NAMES
+                 if any(n in sc for sc in scores.values())]
+        summary = rf.summary_table(scores, rules + list(args.variants))
         md.insert(0, '## Summary: mean |x - s| / corr / mean |x - s| where '
                   '|lam - s| > 0.2 (✓: all three fidelity targets met)\n\n'
                   + summary)

@@ -10,6 +10,10 @@ from ..models.mixers import (semantic_percent_map, snapmix_ratios,
                              transmix_lam)
 from ..models.utils import ClassTokenAttention
 
+#: the label-rule ratios these functions return, in table order
+LABEL_RULE_NAMES = ('snapmix rho_a', 'snapmix rho_a / (rho_a + rho_b)',
+                    'transmix', 'transmix attention only')
+
 
 def snapmix_labels(model: torch.nn.Module, x: torch.Tensor,
                    y: torch.Tensor, mixed) -> Dict[str, torch.Tensor]:

@@ -29,8 +29,8 @@ import torch
 from ..models.losses import sumix_terms
 from ..models.mixers import (as_lam_tensor, build_mixer, pixel_mass,
                              semantic_share, spectral_residual_saliency)
-from .label_rule_fidelity import (label_rule_ratios,  # noqa: F401
-                                  snapmix_labels)
+from .label_rule_fidelity import (LABEL_RULE_NAMES,  # noqa: F401
+                                  label_rule_ratios, snapmix_labels)
 from .sumix_strength import strength_table, sumix_strength  # noqa: F401
 
 #: the mask-based mixers, with their library defaults
@@ -245,15 +245,20 @@ def summary_table(scores: Dict[str, Dict[str, dict]],
                   names: Sequence[str]) -> str:
     """One row per (mixer | batch | checkpoint): ``mae / corr / mae_hard``
     of ``lam`` and of each ratio form in ``names``, with a check mark where
-    the form meets :func:`meets_targets`."""
+    the form meets :func:`meets_targets` ('n/a' where a row lacks a form,
+    e.g. a label rule of another mixer; rows with none of them are left
+    out)."""
     head = ['mixer, batch, checkpoint', 'area lam'] + list(names)
     lines = ['| ' + ' | '.join(head) + ' |', '|:--' + '|--:' * (
         len(head) - 1) + '|']
     for key, sc in scores.items():
-        if not all(n in sc for n in names):
+        if not any(n in sc for n in names):
             continue
         cells = [key.replace(' | ', ', ')]
         for name in ['lam'] + list(names):
+            if name not in sc:
+                cells.append('n/a')
+                continue
             m = sc[name]
             ok = ' ✓' if name != 'lam' and meets_targets(sc, name) else ''
             cells.append(f'{m["mae"]:.3f} / {m["corr"]:.2f} / '

@@ -152,3 +152,16 @@ def test_transmix_labels_are_scored_with_a_vit():
     np.testing.assert_allclose(both, (r['lam'] + attn) / 2, atol=1e-6)
     assert ((attn >= 0) & (attn <= 1)).all()
     assert not np.allclose(attn, r['lam'])  # attention is not the area
+
+
+def test_summary_names_missing_forms_na_and_drops_rows_with_none():
+    from sumix_ext.evaluation.ratio_fidelity import summary_table
+    m = dict(mae=0.1, corr=0.5, flip=0.1, saturation=0.0, mae_hard=0.2,
+             n_hard=3)
+    scores = {'TransMix | batch 8 | ck': dict(lam=m, transmix=m, official=m),
+              'CutMix | batch 8 | ck': dict(lam=m, official=m),
+              'CutMix | batch 8 | area lam': dict(lam=m)}
+    lines = summary_table(scores, ['transmix', 'official']).splitlines()
+    assert len(lines) == 4  # header, rule, two rows
+    assert lines[3].startswith('| CutMix, batch 8, ck | ') and \
+        '| n/a |' in lines[3]
