@@ -68,6 +68,8 @@ ARMS = [
         ['model.sumix.ratio=saliency', SAMPLE]),
     Arm('snapmix', 'SnapMix (labels from CAM, alpha 1)',
         ["model.mixer=dict(type='BatchSnapMix', alpha=1.0)", OFF]),
+    Arm('snapmix-a0.2', "SnapMix at CutMix's alpha 0.2 (labels from CAM)",
+        ["model.mixer=dict(type='BatchSnapMix', alpha=0.2)", OFF]),
     Arm('transmix', 'TransMix (CutMix boxes, labels from ViT attention)',
         ["model.mixer=dict(type='BatchTransMix', mixup_alpha=0.0, "
          'cutmix_alpha=0.2)', OFF]),
