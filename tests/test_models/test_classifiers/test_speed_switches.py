@@ -56,9 +56,10 @@ def test_channels_last_from_config_and_validated():
 
 @pytest.mark.slow
 def test_compile_true_trains_with_a_mixer_and_sumix(tmp_path):
-    """``--cfg-options compile=True`` (MMEngine compiles ``train_step``
-    with inductor) trains the demo config, shrunk, for 2 iterations with
-    CutMix + SUMix on CPU. Minutes on a CPU, hence ``slow``."""
+    """``--cfg-options compile=True`` (the runner compiles the network with
+    inductor; the mixer and loss run eagerly) trains the demo config,
+    shrunk, for 2 iterations with CutMix + SUMix on CPU. The first
+    compilation takes minutes on a CPU, hence ``slow``."""
     import os.path as osp
 
     from tests.conftest import (make_fashion_mnist, run_tool,
@@ -98,7 +99,7 @@ def test_compile_compiles_the_network_only(tmp_path):
     for part in (model.backbone, model.neck, model.head):
         assert part._compiled_call_impl is not None
     assert runner.model.train_step == step  # not compiled as a whole
-    assert not hasattr(model.mixer, '_compiled_call_impl')
+    assert not isinstance(model.mixer, torch.nn.Module)  # runs eagerly
     assert list(runner.model.state_dict()) == keys
     # the runner's logger is bound to this test's captured output: later
     # tests start with fresh MMEngine singletons
@@ -108,3 +109,39 @@ def test_compile_compiles_the_network_only(tmp_path):
         for name in list(cls._instance_dict):
             if name != 'mmengine':
                 cls._instance_dict.pop(name)
+
+
+def test_compiled_network_does_not_recompile_as_boxes_change():
+    """The mixer's box sizes change every step; the compiled network sees
+    tensors of one shape, so after the first step nothing recompiles
+    (TorchDynamo's frame count stays; the eager backend keeps it cheap)."""
+    import numpy as np
+    import torch._dynamo as dynamo
+    from mmengine.optim import OptimWrapper
+    from mmpretrain.structures import DataSample
+    from torch._dynamo.utils import counters
+
+    from tests.conftest import build_tiny_classifier
+    dynamo.reset()
+    counters.clear()
+    model = build_tiny_classifier(
+        sumix=True, mixer=dict(type='BatchCutMix', alpha=1.0))
+    for part in (model.backbone, model.neck, model.head):
+        part.compile(backend='eager')
+    wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.01))
+    g = torch.Generator().manual_seed(0)
+    data = dict(inputs=list(torch.randint(0, 255, (8, 3, 32, 32),
+                                          generator=g, dtype=torch.uint8)),
+                data_samples=[DataSample().set_gt_label(i % 10)
+                              for i in range(8)])
+    frames, lams = [], set()
+    for seed in range(4):
+        np.random.seed(seed)
+        torch.manual_seed(seed)
+        logs = model.train_step(data, wrapper)
+        lams.add(round(float(logs['lam']), 4))
+        frames.append(counters['frames']['total'])
+    assert len(lams) > 1  # the boxes did change
+    assert frames[0] > 0 and frames[1:] == [frames[1]] * 3
+    assert frames[1] == frames[0], f"recompiled after step 1: {frames}"
+    dynamo.reset()
