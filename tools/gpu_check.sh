@@ -8,7 +8,9 @@
 #      a check that the training loss falls;
 #  (c) benchmark_step.py --device cuda, fp32 and fp16 AMP, at the issue
 #      setting (ResNet-18 CIFAR, batch 100) and at ImageNet shape (ResNet-50,
-#      224 px, batch 64): JSON + markdown with the card's name.
+#      224 px, batch 64): JSON + markdown with the card's name;
+#  (d) compile=True vs eager (benchmark_step.py variants b and g: the plain
+#      CutMix + SUMix step with and without the compiled network), fp32.
 # Everything lands in $OUT (default work_dirs/gpu_check).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,4 +54,8 @@ for dtype in fp32 fp16; do
 done
 "$PY" tools/misc/amp_speedup.py "$OUT"/bench_cifar_fp32.json "$OUT"/bench_cifar_fp16.json \
   "$OUT"/bench_in1k_fp32.json "$OUT"/bench_in1k_fp16.json | tee "$OUT/amp_speedup.md"
+echo "== (d) compile=True vs eager, same run"
+"$PY" tools/analysis_tools/benchmark_step.py --device cuda --variants b g \
+  --batch-size 100 --num-classes 100 --img-size 32 --repeats 10 --warmup 5 \
+  --out "$OUT/bench_compile.json" | tee "$OUT/bench_compile.md"
 echo "GPU check done: $OUT"
