@@ -78,6 +78,41 @@ ARMS = [
         [FMIX, 'model.sumix.ratio=saliency', SAMPLE]),
 ]
 
+#: arms whose label reads a model part only one backbone kind has: CAMs
+#: need a CNN's feature maps, TransMix a vision transformer's class token
+ARM_BACKBONE = {'snapmix': 'cnn', 'snapmix-a0.2': 'cnn', 'cam': 'cnn',
+                'transmix': 'vit'}
+
+
+def backbone_kind(cfg) -> str:
+    """``'vit'`` for mmpretrain's ``VisionTransformer`` family (a class
+    token), else ``'cnn'``."""
+    import sumix_ext  # noqa: F401
+    from mmpretrain.models.backbones import VisionTransformer
+    from mmpretrain.registry import MODELS
+    kind = cfg.model.backbone.get('type', '')
+    cls = MODELS.get(kind) if isinstance(kind, str) else kind
+    return 'vit' if isinstance(cls, type) and issubclass(
+        cls, VisionTransformer) else 'cnn'
+
+
+def arms_for_backbone(names, kind: str, explicit: bool) -> list:
+    """The arms of ``names`` that can run on a ``kind`` backbone. Asked
+    for by name (``explicit``), an arm that cannot is an error naming why;
+    from the default list it is left out with a note."""
+    wrong = [n for n in names if ARM_BACKBONE.get(n, kind) != kind]
+    if wrong and explicit:
+        raise ValueError(
+            f'--arms {" ".join(wrong)}: these need a '
+            f'{ARM_BACKBONE[wrong[0]].upper()} backbone (CAM labels read a '
+            "CNN's feature maps, TransMix a ViT's class token) but the "
+            f'config has a {kind.upper()}; drop them or use a config with '
+            'that backbone')
+    if wrong:
+        print(f'note: arms {", ".join(wrong)} left out (they need another '
+              f'backbone than this config\'s {kind.upper()})')
+    return [n for n in names if n not in wrong]
+
 
 def parse_args(argv=None) -> argparse.Namespace:
     names = [a.name for a in ARMS]
@@ -91,7 +126,9 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='a previous report of the same --config: its '
                         'runs fill the (arm, seed) pairs not in --work-root')
     parser.add_argument('--work-root', default='work_dirs/sumix_study')
-    parser.add_argument('--arms', nargs='+', default=names, choices=names)
+    parser.add_argument('--arms', nargs='+', default=None, choices=names,
+                        help='default: every arm the config\'s backbone '
+                        'can run')
     parser.add_argument('--extra-arm', nargs='+', action='append',
                         default=[], metavar='NAME LABEL OPTION',
                         help='another arm: its name, label and cfg-options')
@@ -139,7 +176,12 @@ def _main(args, Config) -> dict:
     max_epochs = int(Config.fromfile(args.config, import_custom_modules=False)
                      .train_cfg.max_epochs)
     prior = load_prior(args.prior, args.config) if args.prior else None
-    arms = [a for a in ARMS if a.name in args.arms] + [
+    names = arms_for_backbone(
+        args.arms or [a.name for a in ARMS],
+        backbone_kind(Config.fromfile(args.config,
+                                      import_custom_modules=False)),
+        explicit=args.arms is not None)
+    arms = [a for a in ARMS if a.name in names] + [
         Arm(e[0], e[1], e[2:]) for e in args.extra_arm]
     if any(a.name == 'oracle' for a in arms):
         oracle = args.oracle_config or write_oracle_config(

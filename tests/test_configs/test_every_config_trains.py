@@ -119,5 +119,10 @@ def test_config_builds_and_trains_one_step(path):
         assert 0.0 <= float(log_vars['lam_tilde']) <= 1.0
     elif mixer_cfg is not None:
         assert 'lam' in log_vars and 'lam_tilde' not in log_vars
+        # the published label rules are used, not the area
+        if mixer_cfg['type'] == 'BatchSnapMix':
+            assert {'rho_a', 'rho_b'} <= set(log_vars)
+        if mixer_cfg['type'] == 'BatchTransMix':
+            assert 'lam_transmix' in log_vars
     else:
         assert 'lam' not in log_vars

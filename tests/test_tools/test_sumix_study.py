@@ -42,8 +42,10 @@ def test_report_from_logs(tmp_path):
 def test_dry_run_lists_every_arm_and_seed(tmp_path, capsys):
     STUDY.main(['--dry-run', '--work-root', str(tmp_path), '--seeds', '0'])
     out = capsys.readouterr().out
-    for arm in STUDY.ARMS:
-        assert f'{arm.name}_seed0' in out
+    for arm in STUDY.ARMS:  # every arm a ResNet can run; TransMix not
+        runs = STUDY.ARM_BACKBONE.get(arm.name, 'cnn') == 'cnn'
+        assert (f'{arm.name}_seed0' in out) == runs, arm.name
+    assert 'arms transmix left out' in out
     # the oracle runs on a leaf of the study config written by the tool
     assert osp.join(str(tmp_path), 'configs',
                     'oracle_resnet18-w16_cutmix-sumix_1xb64-100e_fmnist-1k-study.py') in out
@@ -95,7 +97,9 @@ def test_every_arm_runs_on_the_given_regime_the_oracle_included(
                 '--seeds', '0'])
     lines = [ln for ln in capsys.readouterr().out.splitlines()
              if 'tools/t' in ln]
-    assert len(lines) == 2 * len(STUDY.ARMS)  # train + test per arm
+    cnn_arms = [a for a in STUDY.ARMS
+                if STUDY.ARM_BACKBONE.get(a.name, 'cnn') == 'cnn']
+    assert len(lines) == 2 * len(cnn_arms)  # train + test per arm
     oracle_leaf = osp.join(root, 'configs', 'oracle_MY_REGIME.py')
     for line in lines:
         cfg = re.search(r'tools/t\w+\.py (\S+)', line).group(1)
@@ -181,3 +185,23 @@ def test_prior_report_fills_missing_seeds_of_the_same_regime(tmp_path):
     with pytest.raises(SystemExit):  # a report of another regime
         STUDY.main(['--only-report', '--work-root', root2, '--arms',
                     'cutmix', '--prior', first + '.json', '--plot', ''])
+
+
+def test_arms_follow_the_backbone(tmp_path, capsys):
+    """By default a ViT regime runs TransMix and not the CAM-label arms
+    (SnapMix, the CAM share), a CNN regime the reverse; asked for by name,
+    an arm its backbone cannot run stops at start-up with one line."""
+    vit = ('configs/fashion_mnist/study/'
+           'vit-tiny-p4_cutmix-sumix_1xb64-100e_fmnist-clutter-1k-study.py')
+    STUDY.main(['--dry-run', '--config', vit, '--work-root', str(tmp_path),
+                '--seeds', '0'])
+    out = capsys.readouterr().out
+    assert 'transmix_seed0' in out and 'saliency_seed0' in out
+    for arm in ('snapmix_seed0', 'snapmix-a0.2_seed0', 'cam_seed0'):
+        assert arm not in out
+    with pytest.raises(SystemExit) as exc:
+        STUDY.main(['--dry-run', '--work-root', str(tmp_path), '--arms',
+                    'cutmix', 'transmix'])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert '--arms transmix' in err[-1] and 'VIT backbone' in err[-1]

@@ -113,3 +113,78 @@ def test_sumix_share_ratios_work_on_snapmix_masks():
     share = semantic_share(out, obj)
     # image 0: x_a's object fully covered, x_b's object pasted: share 0
     assert share[0].item() == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize('seed', range(20))
+def test_label_weights_stay_in_range_over_random_draws(seed):
+    """Over random boxes and maps: rho_a, rho_b in [0, 1] for pairs of
+    different labels (each is a share of a map summing to 1), in [0, 2]
+    for same-label pairs (their sum), never NaN (the area fallback)."""
+    g = torch.Generator().manual_seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    n, h, w = 6, 16, 12
+    out = BatchSnapMix(alpha=1.0)(torch.randn(n, 1, h, w))
+    spm = torch.rand(n, h, w, generator=g) ** 4
+    spm = spm / spm.flatten(1).sum(1)[:, None, None]
+    spm[seed % n] = float('nan')  # one degenerate map
+    target = torch.randint(0, 3, (n, ), generator=g)
+    rho_a, rho_b = snapmix_ratios(spm, out, target)
+    assert torch.isfinite(rho_a).all() and torch.isfinite(rho_b).all()
+    same = target == target[out.index]
+    tol = 1e-5
+    for rho in (rho_a, rho_b):
+        assert (rho >= -tol).all()
+        assert (rho[~same] <= 1 + tol).all() and (rho <= 2 + tol).all()
+    if out.paste[2] * out.paste[3] and out.source[2] * out.source[3]:
+        # where both maps are valid and labels differ, the identities hold
+        ok = ~same & ~torch.isnan(spm.flatten(1)[:, 0]) & ~torch.isnan(
+            spm[out.index].flatten(1)[:, 0])
+        y1, x1, bh, bw = out.paste
+        sy, sx, sh, sw = out.source
+        want_a = 1 - spm[:, y1:y1 + bh, x1:x1 + bw].sum((1, 2))
+        want_b = spm[out.index, sy:sy + sh, sx:sx + sw].sum((1, 2))
+        torch.testing.assert_close(rho_a[ok], want_a[ok])
+        torch.testing.assert_close(rho_b[ok], want_b[ok])
+
+
+@pytest.mark.parametrize('ratio', ['cam', 'saliency', 'official'])
+def test_sumix_trains_on_snapmix_masks(ratio):
+    """SUMix with BatchSnapMix as its mixer: the share ratios read
+    SnapMix's (asymmetric) mask through partner_in_mix, and a training
+    step runs with a finite loss and a corrected ratio in [0, 1]."""
+    torch.manual_seed(0)
+    np.random.seed(3)
+    model = build_tiny_classifier(
+        sumix=dict(type='SUMixLoss', ratio=ratio, lam_reduction='sample'),
+        mixer=dict(type='BatchSnapMix', alpha=1.0))
+    x, samples = batch(n=6)
+    out = model.loss(x, samples)
+    assert 'lam_tilde' in out and 'rho_a' not in out  # SUMix's label
+    assert torch.isfinite(out['loss'])
+    assert 0.0 <= float(out['lam_tilde']) <= 1.0
+    out['loss'].backward()
+
+
+def test_snapmix_label_rule_is_checked_at_build():
+    """SnapMix's own labels need a linear head over CNN feature maps: a
+    vision transformer or another head is refused when the model is built,
+    naming the fix."""
+    from mmpretrain.registry import MODELS
+    vit = dict(type='MixupClassifier',
+               backbone=dict(type='VisionTransformer', arch=dict(
+                   embed_dims=32, num_layers=1, num_heads=2,
+                   feedforward_channels=64), img_size=16, patch_size=4),
+               head=dict(type='SUMixHead', num_classes=3, in_channels=32),
+               mixer=dict(type='BatchSnapMix'), sumix=None)
+    with pytest.raises(ValueError, match='BatchTransMix'):
+        MODELS.build(vit)
+    cnn = dict(type='MixupClassifier',
+               backbone=dict(type='ResNet_CIFAR', depth=18, in_channels=3,
+                             stem_channels=4, base_channels=4),
+               neck=dict(type='GlobalAveragePooling'),
+               head=dict(type='StackedLinearClsHead', num_classes=3,
+                         in_channels=32, mid_channels=[8]),
+               mixer=dict(type='BatchSnapMix'), sumix=None)
+    with pytest.raises(ValueError, match='linear head'):
+        MODELS.build(cnn)
