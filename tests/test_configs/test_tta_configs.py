@@ -11,7 +11,9 @@ import pytest
 from .common import BENCHMARKS, CONFIG_ROOT, load, rel
 
 FAMILIES = BENCHMARKS + ('fashion_mnist', )
-TTA_CONFIGS = sorted(glob.glob(osp.join(CONFIG_ROOT, '*', 'tta', '*.py')))
+TTA_CONFIGS = sorted(
+    p for p in glob.glob(osp.join(CONFIG_ROOT, '*', 'tta', '*.py'))
+    if not rel(p).startswith('_base_'))  # _base_/tta holds shared pieces
 FLIPS = [dict(type='RandomFlip', prob=1.), dict(type='RandomFlip', prob=0.)]
 
 

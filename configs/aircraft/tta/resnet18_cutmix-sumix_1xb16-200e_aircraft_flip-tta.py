@@ -4,17 +4,9 @@
 # every checkpoint of the folder's grid with the same backbone can be tested
 # with it, by our tool or by mmpretrain's own:
 #   python tools/test.py configs/aircraft/tta/resnet18_cutmix-sumix_1xb16-200e_aircraft_flip-tta.py CKPT --tta
-# The TTA pipeline is the test pipeline with its PackInputs replaced by the
-# two flips (tests/test_configs/test_tta_configs.py checks they agree).
-_base_ = ['../resnet18_cutmix-sumix_1xb16-200e_aircraft.py']
-
-tta_model = dict(type='AverageClsScoreTTA')
-tta_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='Resize', scale=(256, 256)),
-    dict(type='CenterCrop', crop_size=224),
-    dict(type='TestTimeAug',
-         transforms=[[dict(type='RandomFlip', prob=1.),
-                      dict(type='RandomFlip', prob=0.)],
-                     [dict(type='PackInputs')]]),
+# The TTA pipeline (configs/_base_/tta/flip_fine-grained_224px.py) is the
+# test pipeline with its PackInputs replaced by the two flips.
+_base_ = [
+    '../resnet18_cutmix-sumix_1xb16-200e_aircraft.py',
+    '../../_base_/tta/flip_fine-grained_224px.py',
 ]
