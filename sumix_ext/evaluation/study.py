@@ -28,6 +28,7 @@ import pickle
 import statistics
 import subprocess
 import sys
+import textwrap
 import time
 from typing import Dict, List, NamedTuple, Optional, Sequence
 
@@ -290,6 +291,7 @@ def bar_plot(results: Dict[str, dict], path: str, title: str = '') -> None:
     ax.set_yticklabels([f'{results[n]["label"]} (n={results[n]["val"][2]})'
                         for n in names], fontsize=8)
     ax.set_xlabel('top-1 (%), mean ± std over seeds')
-    ax.set_title(title, fontsize=9)
+    # a long config name wraps instead of running off the figure
+    ax.set_title('\n'.join(textwrap.wrap(title, 70)), fontsize=9)
     ax.legend(fontsize=8, loc='lower right')
     save_figure(fig, path)
