@@ -36,6 +36,7 @@ from sumix_ext.apis import cli_errors
 from sumix_ext.evaluation.study import (Arm, bar_plot, collect, gate,
                                         load_prior, markdown_table, run_study,
                                         write_oracle_config)
+from sumix_ext.evaluation.study_target import target_report
 
 # the repository root (configs/ and tools/ are run from there)
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -215,6 +216,10 @@ def _main(args, Config) -> dict:
                                    'Oracle gate (oracle - no mixing, '
                                    'validation)', ('passed', 'FAILED'))
     text += line
+    # the claim: does an arm beat the better of CutMix and no mixing?
+    targets, table = target_report(results)
+    if table:
+        text += '\n\n' + table
     print(text)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     with open(args.out + '.md', 'w') as f:
@@ -222,7 +227,7 @@ def _main(args, Config) -> dict:
     with open(args.out + '.json', 'w') as f:
         json.dump(dict(config=args.config, last_k=args.last_k, gate=check,
                        oracle_room=room, oracle_gate=oracle_gate,
-                       arms=results), f, indent=1)
+                       target=targets, arms=results), f, indent=1)
     if args.plot:
         bar_plot(results, args.plot, 'Fashion-MNIST: ' + osp.splitext(
             osp.basename(args.config))[0] + f' ({max_epochs} epochs)')

@@ -4,11 +4,14 @@ import math
 import os
 import os.path as osp
 import pickle
+import statistics
 
 import pytest
 
 from sumix_ext.evaluation.study import (Arm, collect, gate, markdown_table,
                                         run_result, run_study, train_command)
+from sumix_ext.evaluation.study_target import (better_reference, target,
+                                               target_report)
 from tests.test_evaluation.logs import write_run
 
 ARMS = [Arm('vanilla', 'no mixing', ['model.mixer=None']),
@@ -72,3 +75,36 @@ def test_plan_resumes_and_skips(tmp_path):
                         3, False, nice=0)
     assert cmd[1:3] == ['tools/train.py', 'other.py']
     assert cmd[-2:] == ['randomness.seed=3', 'a=1']
+
+
+def test_target_is_against_the_better_of_cutmix_and_no_mixing(tmp_path):
+    root = str(tmp_path)
+    arms = ARMS + [Arm('saliency', 'saliency', [])]
+    # no mixing (80.0) beats CutMix (79.0): the reference is no mixing
+    vals = dict(vanilla=[80.0, 80.2, 79.8, 80.1, 79.9],
+                cutmix=[79.0, 79.2, 78.8, 79.1, 78.9],
+                saliency=[80.6, 80.8, 80.4, 80.7, 80.5])
+    for arm, vs in vals.items():
+        for seed, v in enumerate(vs):
+            write_run(root, f'{arm}_seed{seed}', [v])
+    res = collect(arms, range(5), root, 1, 5)
+    assert better_reference(res) == 'vanilla'
+    t = target(res, 'saliency')
+    sd = statistics.stdev(vals['vanilla'])
+    assert t['ref'] == 'vanilla' and t['diff'] == pytest.approx(0.6)
+    assert t['combined_std'] == pytest.approx(math.sqrt(2) * sd)
+    assert t['met'] and t['n'] == (5, 5)
+    # +0.6 over CutMix alone would not be the claim: same gain, 4 seeds
+    # (n < 5) is not counted, and a gain under the margin is missed
+    assert not target(collect(arms, range(4), root, 1, 5), 'saliency')['met']
+    assert not target(res, 'saliency', margin=0.7)['met']
+    checks, table = target_report(res)
+    assert set(checks) == {'saliency'}
+    assert '| saliency | +0.60 |' in table and '| met |' in table
+    # with CutMix ahead of no mixing the reference switches to CutMix
+    for seed in range(5):
+        write_run(root, f'cutmix_seed{seed}', [80.5], stamp='20260102_000000')
+    t = target(collect(arms, range(5), root, 1, 5), 'saliency')
+    assert t['ref'] == 'cutmix' and not t['met']
+    # no reference with 2 seeds: no verdict
+    assert target(collect(arms, [0], root, 1, 5), 'saliency') is None

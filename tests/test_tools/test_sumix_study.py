@@ -21,12 +21,14 @@ def test_report_from_logs(tmp_path):
     for seed, (v, c) in enumerate([(84.7, 86.0), (84.8, 85.8), (84.6, 86.2)]):
         write_run(root, f'vanilla_seed{seed}', [80.0] * 95 + [v] * 5)
         write_run(root, f'cutmix_seed{seed}', [80.0] * 95 + [c] * 5)
+        write_run(root, f'saliency_seed{seed}', [80.0] * 95 + [c + 1] * 5)
         with open(osp.join(root, f'cutmix_seed{seed}',
                            'test_metrics.pkl'), 'wb') as f:
             pickle.dump({'accuracy/top1': c - 0.5}, f)
     out, plot = str(tmp_path / 'res'), str(tmp_path / 'plot.png')
     results = STUDY.main(['--only-report', '--work-root', root, '--arms',
-                          'vanilla', 'cutmix', 'official', '--out', out,
+                          'vanilla', 'cutmix', 'official', 'saliency',
+                          '--out', out,
                           '--plot', plot])
     assert results['cutmix']['val'][2] == 3
     assert results['official']['val'][2] == 0  # not run: n = 0 in the table
@@ -36,6 +38,13 @@ def test_report_from_logs(tmp_path):
     assert 'passed' in text
     data = json.load(open(out + '.json'))
     assert data['gate']['passed'] and data['last_k'] == 5
+    # every arm against the better of CutMix and no mixing: +1.00 over
+    # CutMix, but at n=3 the target (n >= 5) is not met
+    assert 'Against the better of CutMix and no mixing (CutMix' in text
+    assert '| + SUMix saliency share | +1.00 |' in text
+    assert data['target']['saliency']['ref'] == 'cutmix'
+    assert not data['target']['saliency']['met']
+    assert 'official' not in data['target']  # not run: no verdict
     assert_png(plot, min_w=300, min_h=100)
 
 

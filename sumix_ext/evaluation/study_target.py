@@ -1,0 +1,84 @@
+"""The study's claim check: does an arm beat the *better* of CutMix and no
+mixing by enough to be worth turning on?
+
+The gate (:func:`sumix_ext.evaluation.study.gate`) asks whether a regime
+can show an effect; this asks whether an arm shows one. An arm ``a`` meets
+the target against references ``R`` (default CutMix and no mixing) when,
+with :math:`r^* = \\arg\\max_{r \\in R} \\bar v_r` (validation means; only
+references with at least 2 seeds compete),
+
+.. math::
+
+    \\bar v_a - \\bar v_{r^*} \\ge m \\quad\\text{and}\\quad
+    \\bar v_a - \\bar v_{r^*} > z \\sqrt{s_a^2 + s_{r^*}^2}
+    \\quad\\text{and}\\quad n_a, n_{r^*} \\ge n_{\\min},
+
+with the margin ``m = 0.5`` points, ``z = 2`` and ``n_min = 5`` by default
+(issue #18's target). The oracle's row of the same check is the oracle's
+room over the better reference.
+"""
+from typing import Dict, Optional, Sequence
+
+REFERENCES = ('cutmix', 'vanilla')
+
+
+def better_reference(results: Dict[str, dict],
+                     refs: Sequence[str] = REFERENCES) -> Optional[str]:
+    """The reference arm with the higher validation mean (>= 2 seeds), or
+    None while no reference has 2 seeds."""
+    ready = [r for r in refs
+             if r in results and results[r]['val'][2] >= 2]
+    return max(ready, key=lambda r: results[r]['val'][0]) if ready else None
+
+
+def target(results: Dict[str, dict], arm: str,
+           refs: Sequence[str] = REFERENCES, margin: float = 0.5,
+           z: float = 2.0, min_n: int = 5) -> Optional[dict]:
+    """``arm`` against the better of ``refs`` (see the module docstring).
+
+    Returns:
+        dict | None: ``ref`` (the better reference), ``diff``,
+        ``combined_std``, ``z``, ``n`` (arm, reference) and ``met``; None
+        while ``arm`` or every reference has fewer than 2 seeds.
+    """
+    ref = better_reference(results, refs)
+    if ref is None or arm not in results or results[arm]['val'][2] < 2:
+        return None
+    (ma, sa, na), (mr, sr, nr) = results[arm]['val'], results[ref]['val']
+    comb = (sa * sa + sr * sr)**0.5
+    diff = ma - mr
+    zval = diff / comb if comb > 0 else float('inf')
+    return dict(ref=ref, diff=diff, combined_std=comb, z=zval, n=(na, nr),
+                met=bool(diff >= margin and zval > z and na >= min_n
+                         and nr >= min_n))
+
+
+def target_report(results: Dict[str, dict],
+                  refs: Sequence[str] = REFERENCES, margin: float = 0.5,
+                  z: float = 2.0, min_n: int = 5) -> tuple:
+    """Every non-reference arm against the better reference.
+
+    Returns:
+        tuple: ``({arm: target(...)}, markdown)``; ``({}, '')`` while no
+        reference has 2 seeds.
+    """
+    ref = better_reference(results, refs)
+    if ref is None:
+        return {}, ''
+    checks = {a: target(results, a, refs, margin, z, min_n)
+              for a in results if a not in refs}
+    checks = {a: c for a, c in checks.items() if c is not None}
+    if not checks:
+        return {}, ''
+    lines = [f'Against the better of CutMix and no mixing '
+             f'({results[ref]["label"]}, validation; the target: '
+             f'>= +{margin:g} points and > {z:g} combined stds at '
+             f'n >= {min_n}):', '',
+             '| arm | val - ' + results[ref]['label'] +
+             ' | combined stds | n | target |', '|---|---|---|---|---|']
+    for a, c in checks.items():
+        zs = f'{c["z"]:.1f}'
+        lines.append(f'| {results[a]["label"]} | {c["diff"]:+.2f} | '
+                     f'{"0.0" if zs == "-0.0" else zs} | {c["n"][0]} | '
+                     f'{"met" if c["met"] else "missed"} |')
+    return checks, '\n'.join(lines)
