@@ -19,6 +19,8 @@ room over the better reference.
 """
 from typing import Dict, Optional, Sequence
 
+from .study import gate
+
 REFERENCES = ('cutmix', 'vanilla')
 
 
@@ -44,13 +46,12 @@ def target(results: Dict[str, dict], arm: str,
     ref = better_reference(results, refs)
     if ref is None or arm not in results or results[arm]['val'][2] < 2:
         return None
-    (ma, sa, na), (mr, sr, nr) = results[arm]['val'], results[ref]['val']
-    comb = (sa * sa + sr * sr)**0.5
-    diff = ma - mr
-    zval = diff / comb if comb > 0 else float('inf')
-    return dict(ref=ref, diff=diff, combined_std=comb, z=zval, n=(na, nr),
-                met=bool(diff >= margin and zval > z and na >= min_n
-                         and nr >= min_n))
+    check = gate(results, ref, arm, z)  # the same combined-std test
+    nr, na = check.pop('n')
+    passed = check.pop('passed')
+    return dict(ref=ref, **check, n=(na, nr),
+                met=bool(passed and check['diff'] >= margin
+                         and min(na, nr) >= min_n))
 
 
 def target_report(results: Dict[str, dict],
