@@ -199,6 +199,14 @@ def _main(args, Config) -> dict:
         return {}
     results = collect(arms, args.seeds, args.work_root, max_epochs,
                       args.last_k, regime=args.config, prior=prior)
+    if 'oracle' in results and not args.oracle_config:
+        # the leaf lives in the (scratch) work root: report what it is, so
+        # the committed JSON names only files a reader has
+        results['oracle'].update(
+            config=osp.normpath(args.config),
+            leaf='written by the study tool: the regime with its mixer '
+            'wrapped in TrueShareMixer (labels = true object share), '
+            'SUMix off')
     base = 'cutmix' if 'cutmix' in results else None
     text = markdown_table(results, base, args.last_k, second='vanilla')
     check, line = _gate_line(results, 'vanilla', 'cutmix',
