@@ -33,9 +33,9 @@ import os
 import os.path as osp
 
 from sumix_ext.apis import cli_errors
-from sumix_ext.evaluation.study import (Arm, bar_plot, collect, gate,
-                                        load_prior, markdown_table, run_study,
-                                        write_oracle_config)
+from sumix_ext.evaluation.study import (ORACLE_LEAF, Arm, bar_plot, collect,
+                                        gate, load_prior, markdown_table,
+                                        run_study, write_oracle_config)
 from sumix_ext.evaluation.study_target import target_report
 
 # the repository root (configs/ and tools/ are run from there)
@@ -204,9 +204,7 @@ def _main(args, Config) -> dict:
         # the committed JSON names only files a reader has
         results['oracle'].update(
             config=osp.normpath(args.config),
-            leaf='written by the study tool: the regime with its mixer '
-            'wrapped in TrueShareMixer (labels = true object share), '
-            'SUMix off')
+            leaf=ORACLE_LEAF)
     base = 'cutmix' if 'cutmix' in results else None
     text = markdown_table(results, base, args.last_k, second='vanilla')
     check, line = _gate_line(results, 'vanilla', 'cutmix',

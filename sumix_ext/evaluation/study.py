@@ -33,8 +33,9 @@ import time
 from typing import Dict, List, NamedTuple, Optional, Sequence
 
 from .run_logs import VAL_TOP1, load_records, median_of_last, split_records
-from .study_regime import (RUN_RECORD, RegimeMismatch,  # noqa: F401
-                           _with_prior, check_run_config, load_prior,
+from .study_regime import (ORACLE_LEAF, RUN_RECORD,  # noqa: F401
+                           RegimeMismatch, _with_prior, check_run_config,
+                           load_prior,
                            object_mask_packed, oracle_mixer, run_config,
                            write_oracle_config, write_run_record)
 

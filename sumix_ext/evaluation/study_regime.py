@@ -55,6 +55,13 @@ def oracle_mixer(cfg) -> dict:
     return out
 
 
+#: What the leaf :func:`write_oracle_config` writes changes (the report
+#: names the regime and this line, not the leaf's scratch path).
+ORACLE_LEAF = ('written by the study tool: the regime with its mixer '
+               'wrapped in TrueShareMixer (labels = true object share), '
+               'SUMix off')
+
+
 def write_oracle_config(config: str, work_root: str) -> str:
     """Write the oracle leaf of ``config`` (:func:`oracle_mixer`, SUMix
     off) into ``work_root/configs/`` and return its path. The leaf only
