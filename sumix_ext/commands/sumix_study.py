@@ -36,7 +36,8 @@ from sumix_ext.apis import cli_errors
 from sumix_ext.evaluation.study import (ORACLE_LEAF, Arm, bar_plot, collect,
                                         gate, load_prior, markdown_table,
                                         run_study, write_oracle_config)
-from sumix_ext.evaluation.study_target import target_report
+from sumix_ext.evaluation.study_target import (own_mixer_report,
+                                               target_report)
 
 # the repository root (configs/ and tools/ are run from there)
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -76,7 +77,7 @@ ARMS = [
          'cutmix_alpha=0.2)', OFF]),
     Arm('fmix', 'FMix', [FMIX, OFF]),
     Arm('fmix-saliency', 'FMix + SUMix saliency share',
-        [FMIX, 'model.sumix.ratio=saliency', SAMPLE]),
+        [FMIX, 'model.sumix.ratio=saliency', SAMPLE], mixer_arm='fmix'),
 ]
 
 #: arms whose label reads a model part only one backbone kind has: CAMs
@@ -226,6 +227,11 @@ def _main(args, Config) -> dict:
     targets, table = target_report(results)
     if table:
         text += '\n\n' + table
+    # what a label correction adds to a mixer other than CutMix (FMix)
+    vs_mixer, table = own_mixer_report(
+        results, {a.name: a.mixer_arm for a in arms if a.mixer_arm})
+    if table:
+        text += '\n\n' + table
     print(text)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     with open(args.out + '.md', 'w') as f:
@@ -233,7 +239,8 @@ def _main(args, Config) -> dict:
     with open(args.out + '.json', 'w') as f:
         json.dump(dict(config=args.config, last_k=args.last_k, gate=check,
                        oracle_room=room, oracle_gate=oracle_gate,
-                       target=targets, arms=results), f, indent=1)
+                       target=targets, vs_mixer=vs_mixer, arms=results),
+                  f, indent=1)
     if args.plot:
         bar_plot(results, args.plot, 'Fashion-MNIST: ' + osp.splitext(
             osp.basename(args.config))[0] + f' ({max_epochs} epochs)')

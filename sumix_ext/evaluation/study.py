@@ -49,11 +49,16 @@ class Arm(NamedTuple):
         options (tuple[str]): ``--cfg-options`` of the arm (``key=value``).
         config (str, optional): A config of its own (e.g. a leaf of the
             study config that swaps the mixer), else the study's.
+        mixer_arm (str, optional): The arm that is this arm's mixer with
+            its plain area label (``'fmix'`` for FMix + a SUMix ratio), when
+            that is not the study's CutMix: the report also compares the
+            arm with it (:func:`~.study_target.own_mixer_report`).
     """
     name: str
     label: str
     options: Sequence[str]
     config: Optional[str] = None
+    mixer_arm: Optional[str] = None
 
 
 def run_name(arm: str, seed: int) -> str:

@@ -16,8 +16,14 @@ references with at least 2 seeds compete),
 with the margin ``m = 0.5`` points, ``z = 2`` and ``n_min = 5`` by default
 (issue #18's target). The oracle's row of the same check is the oracle's
 room over the better reference.
+
+An arm whose mixer is not CutMix (FMix + a SUMix ratio) is also compared
+with its own mixer under the area label (:func:`own_mixer_report`):
+:math:`\\bar v_a - \\bar v_m` in points and in combined stds
+:math:`\\sqrt{s_a^2 + s_m^2}` - what the label correction adds to *that*
+mixer, which the CutMix column cannot tell.
 """
-from typing import Dict, Optional, Sequence
+from typing import Dict, Mapping, Optional, Sequence
 
 from .study import gate
 
@@ -82,4 +88,40 @@ def target_report(results: Dict[str, dict],
         lines.append(f'| {results[a]["label"]} | {c["diff"]:+.2f} | '
                      f'{"0.0" if zs == "-0.0" else zs} | {c["n"][0]} | '
                      f'{"met" if c["met"] else "missed"} |')
+    return checks, '\n'.join(lines)
+
+
+def own_mixer_report(results: Dict[str, dict],
+                     mixers: Mapping[str, str]) -> tuple:
+    """Each arm against the arm that is its mixer with the area label.
+
+    Args:
+        results (dict): :func:`~.study.collect`'s output.
+        mixers (Mapping[str, str]): ``{arm: its mixer's arm}``, e.g.
+            ``{'fmix-saliency': 'fmix'}`` (:attr:`~.study.Arm.mixer_arm`).
+
+    Returns:
+        tuple: ``({arm: check}, markdown)``, a check being :func:`~.study.
+        gate`'s dict (``diff``, ``combined_std``, ``z``, ``passed`` at 2
+        stds, ``n`` = (mixer, arm)) plus ``mixer``; only pairs with both
+        arms at >= 2 seeds; ``({}, '')`` when there are none.
+    """
+    checks = {}
+    for arm, mixer in mixers.items():
+        if arm in results and mixer in results:
+            check = gate(results, mixer, arm)
+            if check is not None:
+                checks[arm] = dict(mixer=mixer, **check)
+    if not checks:
+        return {}, ''
+    lines = ['Against its own mixer with the area label (validation; what '
+             'the label correction adds to that mixer):', '',
+             '| arm | its mixer | val - its mixer | combined stds | '
+             'n (arm, mixer) |', '|---|---|---|---|---|']
+    for a, c in checks.items():
+        zs = f'{c["z"]:.1f}'
+        lines.append(f'| {results[a]["label"]} | '
+                     f'{results[c["mixer"]]["label"]} | {c["diff"]:+.2f} | '
+                     f'{"0.0" if zs == "-0.0" else zs} | '
+                     f'{c["n"][1]}, {c["n"][0]} |')
     return checks, '\n'.join(lines)

@@ -10,7 +10,8 @@ import pytest
 
 from sumix_ext.evaluation.study import (Arm, collect, gate, markdown_table,
                                         run_result, run_study, train_command)
-from sumix_ext.evaluation.study_target import (better_reference, target,
+from sumix_ext.evaluation.study_target import (better_reference,
+                                               own_mixer_report, target,
                                                target_report)
 from tests.test_evaluation.logs import write_run
 
@@ -108,3 +109,31 @@ def test_target_is_against_the_better_of_cutmix_and_no_mixing(tmp_path):
     assert t['ref'] == 'cutmix' and not t['met']
     # no reference with 2 seeds: no verdict
     assert target(collect(arms, [0], root, 1, 5), 'saliency') is None
+
+
+def test_own_mixer_report_compares_an_fmix_arm_with_fmix(tmp_path):
+    root = str(tmp_path)
+    arms = ARMS + [Arm('fmix', 'FMix', []),
+                   Arm('fmix-saliency', 'FMix + saliency', [],
+                       mixer_arm='fmix')]
+    vals = dict(vanilla=[80.0, 80.2, 79.8], cutmix=[79.0, 79.2, 78.8],
+                fmix=[81.0, 81.4, 80.6], **{'fmix-saliency': [81.5, 81.7,
+                                                              81.3]})
+    for arm, vs in vals.items():
+        for seed, v in enumerate(vs):
+            write_run(root, f'{arm}_seed{seed}', [v])
+    res = collect(arms, range(3), root, 1, 5)
+    checks, table = own_mixer_report(
+        res, {a.name: a.mixer_arm for a in arms if a.mixer_arm})
+    c = checks['fmix-saliency']
+    comb = math.sqrt(statistics.stdev(vals['fmix'])**2 +
+                     statistics.stdev(vals['fmix-saliency'])**2)
+    # +0.50 over FMix (its mixer), not the +2.50 over CutMix
+    assert c['mixer'] == 'fmix' and c['diff'] == pytest.approx(0.5)
+    assert c['combined_std'] == pytest.approx(comb)
+    assert c['z'] == pytest.approx(0.5 / comb) and not c['passed']
+    assert '| FMix + saliency | FMix | +0.50 | 1.1 | 3, 3 |' in table
+    # its mixer with one seed: no comparison, no table
+    assert own_mixer_report(collect(arms, [0], root, 1, 5),
+                            {'fmix-saliency': 'fmix'}) == ({}, '')
+    assert own_mixer_report(res, {'fmix-saliency': 'absent'}) == ({}, '')

@@ -22,13 +22,16 @@ def test_report_from_logs(tmp_path):
         write_run(root, f'vanilla_seed{seed}', [80.0] * 95 + [v] * 5)
         write_run(root, f'cutmix_seed{seed}', [80.0] * 95 + [c] * 5)
         write_run(root, f'saliency_seed{seed}', [80.0] * 95 + [c + 1] * 5)
+        write_run(root, f'fmix_seed{seed}', [80.0] * 95 + [c + 2] * 5)
+        write_run(root, f'fmix-saliency_seed{seed}',
+                  [80.0] * 95 + [c + 2.5] * 5)
         with open(osp.join(root, f'cutmix_seed{seed}',
                            'test_metrics.pkl'), 'wb') as f:
             pickle.dump({'accuracy/top1': c - 0.5}, f)
     out, plot = str(tmp_path / 'res'), str(tmp_path / 'plot.png')
     results = STUDY.main(['--only-report', '--work-root', root, '--arms',
                           'vanilla', 'cutmix', 'official', 'saliency',
-                          '--out', out,
+                          'fmix', 'fmix-saliency', '--out', out,
                           '--plot', plot])
     assert results['cutmix']['val'][2] == 3
     assert results['official']['val'][2] == 0  # not run: n = 0 in the table
@@ -45,6 +48,13 @@ def test_report_from_logs(tmp_path):
     assert data['target']['saliency']['ref'] == 'cutmix'
     assert not data['target']['saliency']['met']
     assert 'official' not in data['target']  # not run: no verdict
+    # FMix + a ratio is also measured against FMix, its own mixer: +0.50,
+    # where the CutMix column says +2.50
+    assert '| FMix + SUMix saliency share | +2.50 |' in text
+    assert '| FMix + SUMix saliency share | FMix | +0.50 |' in text
+    assert data['vs_mixer']['fmix-saliency']['mixer'] == 'fmix'
+    assert data['vs_mixer']['fmix-saliency']['diff'] == pytest.approx(0.5)
+    assert set(data['vs_mixer']) == {'fmix-saliency'}
     assert_png(plot, min_w=300, min_h=100)
 
 
