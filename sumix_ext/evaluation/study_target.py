@@ -30,6 +30,12 @@ from .study import gate
 REFERENCES = ('cutmix', 'vanilla')
 
 
+def _sds(z: float) -> str:
+    """A difference in combined stds, one decimal, never ``-0.0``."""
+    text = f'{z:.1f}'
+    return '0.0' if text == '-0.0' else text
+
+
 def better_reference(results: Dict[str, dict],
                      refs: Sequence[str] = REFERENCES) -> Optional[str]:
     """The reference arm with the higher validation mean (>= 2 seeds), or
@@ -84,9 +90,8 @@ def target_report(results: Dict[str, dict],
              '| arm | val - ' + results[ref]['label'] +
              ' | combined stds | n | target |', '|---|---|---|---|---|']
     for a, c in checks.items():
-        zs = f'{c["z"]:.1f}'
         lines.append(f'| {results[a]["label"]} | {c["diff"]:+.2f} | '
-                     f'{"0.0" if zs == "-0.0" else zs} | {c["n"][0]} | '
+                     f'{_sds(c["z"])} | {c["n"][0]} | '
                      f'{"met" if c["met"] else "missed"} |')
     return checks, '\n'.join(lines)
 
@@ -119,9 +124,8 @@ def own_mixer_report(results: Dict[str, dict],
              '| arm | its mixer | val - its mixer | combined stds | '
              'n (arm, mixer) |', '|---|---|---|---|---|']
     for a, c in checks.items():
-        zs = f'{c["z"]:.1f}'
         lines.append(f'| {results[a]["label"]} | '
                      f'{results[c["mixer"]]["label"]} | {c["diff"]:+.2f} | '
-                     f'{"0.0" if zs == "-0.0" else zs} | '
+                     f'{_sds(c["z"])} | '
                      f'{c["n"][1]}, {c["n"][0]} |')
     return checks, '\n'.join(lines)

@@ -1,17 +1,11 @@
 """Speed switches on CPU: channels_last gives the same outputs and trains;
 torch.compile trains one iteration with a mixer and SUMix."""
-import os.path as osp
-
 import numpy as np
 import pytest
 import torch
 
-from tests.conftest import build_tiny_classifier
+from tests.conftest import REPO, build_tiny_classifier
 from tests.test_models.test_classifiers.test_mixup_classifier import batch
-
-
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
 
 
 def _pair():
