@@ -33,11 +33,12 @@ class BatchTransMix(RandomMixer):
     r"""TransMix's image mixing: timm's batch-wise Mixup/CutMix switch.
 
     With probability ``prob`` the batch is mixed, by CutMix with
-    probability ``switch_prob`` and by Mixup otherwise (an alpha of 0
-    switches that mixer off, as in timm's ``Mixup``); the images are mixed
-    exactly as :class:`BatchCutMix` / :class:`BatchMixup` do (so the
-    ``MixOutput`` carries CutMix's box mask, and SUMix's share ratios work
-    on it).
+    probability ``switch_prob`` and by Mixup otherwise; an alpha of 0
+    switches that mixer off and every mixed batch uses the other one
+    (``switch_prob`` is then unused), as in timm's ``Mixup``. The images
+    are mixed exactly as :class:`BatchCutMix` / :class:`BatchMixup` do
+    (so the ``MixOutput`` carries CutMix's box mask, and SUMix's share
+    ratios work on it).
 
     The TransMix *labels* (:func:`transmix_lam`) need the class token's
     attention of the mixed batch: :class:`~sumix_ext.models.classifiers.
@@ -51,8 +52,9 @@ class BatchTransMix(RandomMixer):
             Defaults to 0.8 (DeiT / the authors' configs).
         cutmix_alpha (float): CutMix's Beta concentration; 0 = no CutMix.
             Defaults to 1.0.
-        switch_prob (float): Chance of CutMix when both are on. Defaults to
-            0.5 (timm's default, which the authors' runs use).
+        switch_prob (float): Chance of CutMix when both alphas are > 0
+            (unused otherwise). Defaults to 0.5 (timm's default, which the
+            authors' runs use).
         prob (float): Chance that a batch is mixed at all. Defaults to 1.
         area_weight (float): Weight :math:`r` of the area in the label,
             :math:`\lambda = r\lambda_{area} + (1-r)\lambda_{attn}`.
@@ -93,17 +95,22 @@ class BatchTransMix(RandomMixer):
             'code) or 0 (pure attention)')
         self.mixup_alpha = alphas['mixup_alpha']
         self.cutmix_alpha = alphas['cutmix_alpha']
+        # timm's ``Mixup._params_per_batch``: switch_prob picks between the
+        # two only when both are on; with one alpha 0 every mixed batch
+        # uses the other mixer
+        if self.mixup_alpha > 0 and self.cutmix_alpha > 0:
+            cut_share = self.switch_prob
+        else:
+            cut_share = 1.0 if self.cutmix_alpha > 0 else 0.0
         mixers, probs = [], []
-        cut_share = self.switch_prob if self.mixup_alpha > 0 else 1.0
-        if self.mixup_alpha > 0 and cut_share < 1:
+        if cut_share < 1:
             mixers.append(dict(type='BatchMixup', alpha=self.mixup_alpha,
                                avoid_self_pair=avoid_self_pair))
             probs.append(self.prob * (1 - cut_share))
-        if self.cutmix_alpha > 0:
+        if cut_share > 0:
             mixers.append(dict(type='BatchCutMix', alpha=self.cutmix_alpha,
                                avoid_self_pair=avoid_self_pair))
-            probs.append(self.prob * (cut_share if self.mixup_alpha > 0
-                                      else 1.0))
+            probs.append(self.prob * cut_share)
         super().__init__(mixers, probs)
 
     def __repr__(self) -> str:

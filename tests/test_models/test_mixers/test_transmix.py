@@ -128,6 +128,56 @@ def test_mixer_switch_and_validation():
         BatchTransMix(area_weight=-0.1)
 
 
+def _kind(out: MixOutput, x: torch.Tensor) -> str:
+    """Which mix a batch got: 'cutmix' (a box mask), 'mixup' (no mask,
+    ``x_a`` blended with its partner) or 'none' (left as is)."""
+    if out.mask is not None:
+        return 'cutmix'
+    lam = torch.as_tensor(out.lam, dtype=x.dtype).reshape(-1, 1, 1, 1)
+    if bool((lam < 1).all()) and not torch.equal(out.inputs, x):
+        torch.testing.assert_close(out.inputs,
+                                   lam * x + (1 - lam) * x[out.index])
+        return 'mixup'
+    assert torch.equal(out.inputs, x) and float(
+        torch.as_tensor(out.lam).min()) == 1.0
+    return 'none'
+
+
+@pytest.mark.parametrize('alphas,want', [((0.8, 0.0), 'mixup'),
+                                         ((0.0, 1.0), 'cutmix')])
+def test_one_alpha_off_mixes_every_batch_with_the_other(alphas, want):
+    """As timm's ``Mixup._params_per_batch``: with one alpha 0 the
+    ``switch_prob`` does not apply, so at ``prob=1`` every batch is mixed
+    by the other mixer (it used to leave ~half of the batches unmixed
+    with ``cutmix_alpha=0``), and ``prob`` alone sets how many are mixed."""
+    np.random.seed(0)
+    torch.manual_seed(0)
+    x = torch.randn(16, 1, 8, 8)
+    mixup_alpha, cutmix_alpha = alphas
+    mixer = BatchTransMix(mixup_alpha=mixup_alpha, cutmix_alpha=cutmix_alpha,
+                          switch_prob=0.5, prob=1.0)
+    assert [_kind(mixer(x), x) for _ in range(100)] == [want] * 100
+    half = BatchTransMix(mixup_alpha=mixup_alpha, cutmix_alpha=cutmix_alpha,
+                         switch_prob=0.5, prob=0.6)
+    kinds = [_kind(half(x), x) for _ in range(400)]
+    assert set(kinds) == {want, 'none'}
+    assert 0.52 < kinds.count(want) / len(kinds) < 0.68  # prob, not half
+
+
+def test_both_alphas_on_switch_by_switch_prob():
+    np.random.seed(1)
+    torch.manual_seed(1)
+    x = torch.randn(16, 1, 8, 8)
+    mixer = BatchTransMix(mixup_alpha=0.8, cutmix_alpha=1.0,
+                          switch_prob=0.25, prob=1.0)
+    kinds = [_kind(mixer(x), x) for _ in range(400)]
+    assert 'none' not in kinds
+    assert 0.18 < kinds.count('cutmix') / len(kinds) < 0.32
+    with pytest.raises(ValueError, match='both 0, so nothing mixes; set '
+                       'cutmix_alpha > 0'):
+        BatchTransMix(mixup_alpha=0.0, cutmix_alpha=0.0)
+
+
 def test_training_uses_one_forward_and_the_attention_label():
     torch.manual_seed(0)
     mixer = dict(type='BatchTransMix', mixup_alpha=0.0, cutmix_alpha=1.0)
