@@ -22,9 +22,12 @@ head -> loss and crosses nothing else):
 * ``evaluation/``: analysis logic behind the commands (calibration and the
   ``ECE`` metric, occlusion, Grad-CAM, ratio fidelity, study runner, logs,
   ``CheckpointSet``: config + checkpoints loaded one model at a time);
-* ``apis/``: config loading, runner building, one-line errors, CLI helpers
-  (``cli.py``: shared argument groups, output writers) and the Python API
-  (``init_model``, ``inference_model``);
+* ``config_loading/``: loading a config (located errors, checked
+  ``--cfg-options``, renamed configs); imports neither ``apis`` nor
+  ``evaluation``, which both use it;
+* ``apis/``: runner building, one-line errors, CLI helpers (``cli.py``:
+  shared argument groups, output writers), the Python API (``init_model``,
+  ``inference_model``) and ``load_config`` re-exported;
 * ``commands/``: one module per tool (``parse_args`` + ``main``);
   ``tools/**/*.py`` are scripts of a few lines that call them, and tests
   import them (``import sumix_ext`` does not);

@@ -5,11 +5,11 @@ from typing import Optional
 
 from mmengine.config import Config
 
-from .config_errors import located_syntax_error as _located_syntax_error
-from .config_errors import missing_base as _missing_base
-from .config_errors import base_files as _base_files
-from .config_errors import suggest as _suggest
-from .renamed_configs import renamed_hint
+from .errors import located_syntax_error as _located_syntax_error
+from .errors import missing_base as _missing_base
+from .errors import base_files as _base_files
+from .errors import suggest as _suggest
+from .renamed import renamed_hint
 
 
 #: top-level keys MMEngine's Runner (``Runner.from_cfg``) and our tools

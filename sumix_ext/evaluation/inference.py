@@ -135,7 +135,7 @@ def load_eval_config(config: str, cfg_options: Optional[dict] = None
     Returns:
         Config: Merged config.
     """
-    from ..apis import load_config
+    from ..config_loading import load_config
     return load_config(config, cfg_options)
 
 
