@@ -50,6 +50,12 @@ class MixOutput(NamedTuple):
         source (tuple[int, int, int, int], optional): ``(y1, x1, h, w)``
             of the crop of ``x_b`` that was resized into ``paste``
             (SnapMix's asymmetric boxes); None: the whole ``x_b``.
+
+    A mix with **nothing pasted** (SnapMix's empty box, which leaves the
+    batch unmixed) is ``inputs = x``, ``lam = 1.0``, an all-zero ``mask``
+    and ``paste = source = None``: every consumer (``partner_in_mix``, the
+    share ratios, the oracle, the fidelity tool) then sees a partner share
+    of exactly 0. A box is never reported with a zero height or width.
     """
     inputs: torch.Tensor
     index: torch.Tensor
@@ -81,6 +87,8 @@ def partner_in_mix(out: MixOutput, maps: torch.Tensor) -> torch.Tensor:
         return partner
     import torch.nn.functional as F
     y1, x1, h, w = out.paste
+    if h <= 0 or w <= 0:  # an empty box: nothing of x_b lands anywhere
+        return torch.zeros_like(partner)
     corners = False
     if out.source is not None:  # a crop of x_b (SnapMix), as it resized
         sy, sx, sh, sw = out.source

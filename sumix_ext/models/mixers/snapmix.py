@@ -32,7 +32,9 @@ class BatchSnapMix(BaseMixer):
     :math:`1-\lambda`) and a source box :math:`B_1` in ``x_b`` (area about
     :math:`1-\lambda_1`); ``x_b``'s crop :math:`B_1` is resized (bilinear)
     into :math:`B`. When either box is empty the batch is left unmixed
-    (``lam = 1``), as in the authors' code. ``lam`` is the area share of
+    (``lam = 1``), as in the authors' code, and reported as a mix with
+    nothing pasted (all-zero mask, ``paste = source = None``; see
+    :class:`~sumix_ext.models.mixers.MixOutput`). ``lam`` is the area share of
     ``x_a`` (:math:`1 - |B|/HW`); the mask is :math:`B`, ``paste`` is
     :math:`B` and ``source`` is :math:`B_1` (so
     :func:`~sumix_ext.models.mixers.partner_in_mix` places any map of
@@ -62,8 +64,9 @@ class BatchSnapMix(BaseMixer):
         sy1, sy2, sx1, sx2 = _box(self.sample_lam(), h, w)
         mask = torch.zeros(1, 1, h, w, dtype=torch.bool, device=inputs.device)
         if (y2 - y1) * (x2 - x1) == 0 or (sy2 - sy1) * (sx2 - sx1) == 0:
-            return MixOutput(inputs, index, 1.0, mask, (y1, x1, 0, 0),
-                             (sy1, sx1, 0, 0))
+            # nothing pasted: the one representation every consumer reads
+            # (an all-zero mask, no paste/source box, lam = 1)
+            return MixOutput(inputs, index, 1.0, mask, None, None)
         crop = inputs[index, :, sy1:sy2, sx1:sx2]
         mixed = inputs.clone()
         mixed[:, :, y1:y2, x1:x2] = F.interpolate(
@@ -138,6 +141,8 @@ def snapmix_ratios(spm: torch.Tensor, out: MixOutput, target: torch.Tensor
     """
     n = spm.size(0)
     ones = torch.ones(n, device=spm.device)
+    if out.paste is None or out.source is None:  # nothing pasted
+        return ones, torch.zeros_like(ones)
     y1, x1, h, w = out.paste
     sy, sx, sh, sw = out.source
     if h * w == 0 or sh * sw == 0:

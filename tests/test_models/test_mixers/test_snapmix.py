@@ -19,6 +19,10 @@ def test_asymmetric_boxes_paste_the_resized_source_crop(seed):
     np.random.seed(seed)
     x = torch.randn(5, 3, 24, 20)
     out = BatchSnapMix(alpha=1.0)(x)
+    if out.paste is None:  # an empty box drawn (seed 4): nothing pasted
+        assert out.lam == 1.0 and not out.mask.any()
+        assert torch.equal(out.inputs, x)
+        return
     y1, x1, h, w = out.paste
     sy, sx, sh, sw = out.source
     m = out.mask.float()
@@ -42,7 +46,7 @@ def test_the_two_box_sizes_are_drawn_independently():
     np.random.seed(0)
     sizes = [(o.paste[2] * o.paste[3], o.source[2] * o.source[3])
              for o in (BatchSnapMix()(torch.randn(2, 1, 32, 32))
-                       for _ in range(60))]
+                       for _ in range(60)) if o.paste is not None]
     a, b = np.array(sizes, dtype=float).T
     assert (a != b).mean() > 0.8 and abs(np.corrcoef(a, b)[0, 1]) < 0.5
 
@@ -136,7 +140,7 @@ def test_label_weights_stay_in_range_over_random_draws(seed):
     for rho in (rho_a, rho_b):
         assert (rho >= -tol).all()
         assert (rho[~same] <= 1 + tol).all() and (rho <= 2 + tol).all()
-    if out.paste[2] * out.paste[3] and out.source[2] * out.source[3]:
+    if out.paste is not None:
         # where both maps are valid and labels differ, the identities hold
         ok = ~same & ~torch.isnan(spm.flatten(1)[:, 0]) & ~torch.isnan(
             spm[out.index].flatten(1)[:, 0])
@@ -188,3 +192,97 @@ def test_snapmix_label_rule_is_checked_at_build():
                mixer=dict(type='BatchSnapMix'), sumix=None)
     with pytest.raises(ValueError, match='linear head'):
         MODELS.build(cnn)
+
+
+@pytest.fixture
+def empty_box(monkeypatch):
+    """SnapMix draws an empty target box (21 in 3000 draws at alpha 1):
+    forced here, at every draw, so every consumer meets it."""
+    import sumix_ext.models.mixers.snapmix as snapmix
+    monkeypatch.setattr(snapmix, '_box', lambda lam, h, w: (3, 3, 2, 6))
+
+
+def _obj(n=4, size=16):
+    obj = torch.zeros(n, 1, size, size)
+    for i in range(n):
+        obj[i, :, i:i + 6, 2:9] = 1.0
+    return obj
+
+
+def test_empty_box_is_a_mix_with_nothing_pasted(empty_box):
+    """Issue 37: the empty box is one representation (lam 1, all-zero mask,
+    no paste/source box, inputs unchanged), and every consumer of
+    MixOutput reads it as 'nothing of x_b is in the mix'."""
+    from sumix_ext.models.losses.sumix_ratios import (cam_share,
+                                                      saliency_share)
+    torch.manual_seed(0)
+    x = torch.randn(4, 3, 16, 16)
+    out = BatchSnapMix(alpha=1.0)(x)
+    assert out.lam == 1.0 and out.paste is None and out.source is None
+    assert out.mask is not None and not out.mask.any()
+    assert torch.equal(out.inputs, x)
+    # partner_in_mix: x_b's maps as placed (nothing lands: masked to 0)
+    placed = partner_in_mix(out, x)
+    assert placed.shape == x.shape and torch.isfinite(placed).all()
+    assert (out.mask * placed).abs().sum() == 0
+    # the true object share, the saliency share and the CAM share: 1
+    torch.testing.assert_close(semantic_share(out, _obj()), torch.ones(4))
+    torch.testing.assert_close(saliency_share(x, out), torch.ones(4))
+    feats = torch.rand(4, 5, 4, 4)
+    torch.testing.assert_close(
+        cam_share(feats, torch.rand(3, 5), torch.tensor([0, 1, 2, 0]), out),
+        torch.ones(4))
+    # SnapMix's own label rule: all of y_a, none of y_b
+    spm = torch.full((4, 16, 16), 1 / 256.)
+    rho_a, rho_b = snapmix_ratios(spm, out, torch.tensor([0, 1, 2, 0]))
+    assert torch.equal(rho_a, torch.ones(4))
+    assert torch.equal(rho_b, torch.zeros(4))
+
+
+def test_a_zero_size_paste_box_places_nothing():
+    """partner_in_mix never interpolates to a zero size (the crash of
+    issue 37): a box with no height or width places an all-zero map."""
+    x = torch.rand(2, 1, 8, 8)
+    out = MixOutput(x, torch.tensor([1, 0]), 1.0,
+                    torch.zeros(1, 1, 8, 8, dtype=torch.bool), (3, 2, 0, 0),
+                    (1, 1, 0, 0))
+    assert torch.equal(partner_in_mix(out, x), torch.zeros_like(x))
+
+
+def test_empty_box_through_the_oracle_and_the_fidelity_tool(empty_box):
+    from sumix_ext.evaluation.ratio_fidelity import gather_ratios
+    from sumix_ext.models.mixers import TrueShareMixer
+    torch.manual_seed(0)
+    x = _obj() * 3.0 - 1.0  # objects on a flat background of -1
+    oracle = TrueShareMixer(dict(type='BatchSnapMix', alpha=1.0),
+                            mean=(0., ), std=(1., ), background=-1.0)
+    out = oracle(x[:, :1])
+    torch.testing.assert_close(torch.as_tensor(out.lam, dtype=torch.float32),
+                               torch.ones(4))
+    # the fidelity tool with SnapMix's own label rule and the share ratios
+    model = build_tiny_classifier(
+        sumix=dict(type='SUMixLoss', ratio='saliency'),
+        mixer=dict(type='BatchSnapMix', alpha=1.0)).eval()
+    images = torch.randn(4, 3, 16, 16)
+    ratios = gather_ratios(images, torch.tensor([0, 1, 2, 3]),
+                           dict(type='BatchSnapMix', alpha=1.0), 4,
+                           _obj(), model=model, variants=dict(
+                               sal=dict(ratio='saliency')))
+    np.testing.assert_allclose(ratios['s'], 1.0)
+    np.testing.assert_allclose(ratios['lam'], 1.0)
+    assert all(np.isfinite(v).all() for v in ratios.values())
+
+
+@pytest.mark.parametrize('ratio', ['saliency', 'cam'])
+def test_empty_box_trains_with_a_share_ratio(empty_box, ratio):
+    """The crash of issue 37 (BatchSnapMix + ratio='saliency'/'cam' on an
+    empty box): a training step now runs, the ratio is 1."""
+    torch.manual_seed(0)
+    model = build_tiny_classifier(
+        sumix=dict(type='SUMixLoss', ratio=ratio, lam_reduction='sample'),
+        mixer=dict(type='BatchSnapMix', alpha=1.0))
+    x, samples = batch(n=4)
+    out = model.loss(x, samples)
+    assert torch.isfinite(out['loss'])
+    assert float(out['lam_tilde']) == pytest.approx(1.0)
+    out['loss'].backward()
