@@ -18,9 +18,46 @@ PY=${PY:-.venv/bin/python}
 OUT=${OUT:-work_dirs/gpu_check}
 FMNIST=${FMNIST:-/usr/share/datasets/fashion-mnist}
 mkdir -p "$OUT"
-"$PY" -c "import torch; assert torch.cuda.is_available(), 'no usable CUDA GPU'; \
-print(torch.cuda.get_device_name(0), torch.__version__, torch.version.cuda)" \
-  | tee "$OUT/gpu.txt"
+# no usable GPU (or no venv): one `error:` line on stderr, exit 1, no
+# traceback (tests/test_tools/test_gpu_check.py)
+if ! command -v "$PY" >/dev/null 2>&1; then
+  echo "error: make gpu-check needs the project's python, but PY=$PY is" \
+    "not there; run make setup first (or set PY=/path/to/python)" >&2
+  exit 1
+fi
+"$PY" - >"$OUT/gpu.txt" <<'PYEOF' || exit 1
+import sys
+import warnings
+
+try:
+    import torch
+except Exception as exc:  # a broken venv: say so in one line
+    sys.exit(f'error: make gpu-check cannot import torch ({type(exc).__name__}'
+             f': {str(exc).strip().splitlines()[0] if str(exc).strip() else ""}'
+             '); run make setup')
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter('always')  # CUDA init problems come as warnings
+    why = None
+    if not torch.cuda.is_available():
+        why = 'torch.cuda.is_available() is False on this machine'
+    else:
+        try:  # a driver or architecture mismatch shows only here
+            torch.zeros(1, device='cuda').add_(1).item()
+        except Exception as exc:
+            line = (str(exc).strip().splitlines() or [''])[0][:200]
+            why = (f'torch.cuda.is_available() is True but a tensor on '
+                   f'cuda:0 fails: {type(exc).__name__}: {line}')
+if why:
+    notes = [str(w.message).strip().splitlines()[0][:200] for w in caught
+             if str(w.message).strip()]
+    build = torch.version.cuda or 'none (a CPU-only build)'
+    sys.exit(f'error: make gpu-check needs a usable CUDA GPU ({why}: torch '
+             f'{torch.__version__}, CUDA build {build}'
+             + (f'; torch says: {notes[0]}' if notes else '')
+             + '); run it on a GPU machine')
+print(torch.cuda.get_device_name(0), torch.__version__, torch.version.cuda)
+PYEOF
+cat "$OUT/gpu.txt"
 
 echo "== (a) tests marked cuda"
 "$PY" -m pytest tests -m cuda -q -p no:cacheprovider 2>&1 | tee "$OUT/pytest_cuda.txt"
