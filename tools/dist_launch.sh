@@ -3,7 +3,8 @@
 #
 #   tools/dist_launch.sh GPUS SCRIPT [SCRIPT args...]
 #
-# runs tools/SCRIPT on torchrun with GPUS processes per node. Multi-node: set
+# runs tools/SCRIPT on torchrun (sumix_ext.commands.dist_run: a dead rank ends
+# the launch with one error: line) with GPUS processes per node. Multi-node: set
 # NNODES, NODE_RANK, MASTER_ADDR and PORT on every node. Without GPUs the gloo
 # backend is used automatically (sumix_ext.compat.dist_cpu).
 # PYTHON picks the interpreter (default: the repo's .venv, else python3).
@@ -30,7 +31,7 @@ s.bind(('', int(sys.argv[1])))" "$PORT" 2>/dev/null; then
 fi
 
 PYTHONPATH="$ROOT":$PYTHONPATH \
-"$PYTHON" -m torch.distributed.run \
+"$PYTHON" -m sumix_ext.commands.dist_run \
     --nnodes=$NNODES \
     --node_rank=$NODE_RANK \
     --master_addr=$MASTER_ADDR \

@@ -4,6 +4,8 @@ import os
 import re
 import sys
 
+from .signals import RunTerminated
+
 DEBUG_ENV = 'SUMIX_DEBUG'
 _WORKER_TRACEBACK = 'Original Traceback (most recent call last):'
 _UNEXPECTED_KWARG = re.compile(r"unexpected keyword argument '(\w+)'")
@@ -35,6 +37,7 @@ def _os_error_line(exc: OSError) -> str:
     import errno
     name = exc.filename or ''
     if exc.errno == errno.ENOSPC:
+        name = name or 'a file of the run (logs or checkpoints)'
         return (f'no space left on the device while writing {name}; free '
                 'space or choose another --work-dir (complete checkpoints '
                 'already on disk are kept)')
@@ -104,6 +107,13 @@ def cli_errors():
         if os.environ.get(DEBUG_ENV, '0') not in ('', '0'):
             raise
         print('error: interrupted (Ctrl-C); the complete checkpoints in the '
-              'work dir are kept: rerun with --resume to continue',
-              file=sys.stderr)
+              'work dir are kept and its lock is freed: rerun with --resume '
+              'to continue', file=sys.stderr)
         sys.exit(130)
+    except RunTerminated as exc:
+        if os.environ.get(DEBUG_ENV, '0') not in ('', '0'):
+            raise
+        print(f'error: stopped by {exc} (a scheduler or kill); the complete '
+              'checkpoints in the work dir are kept and its lock is freed: '
+              'rerun with --resume to continue', file=sys.stderr)
+        sys.exit(exc.exit_code)

@@ -11,6 +11,7 @@ import argparse
 from sumix_ext.apis import (apply_dataloader_defaults, build_runner_from_cfg,
                             cli, cli_errors, finish_distributed, load_config)
 from sumix_ext.apis.runner import unsafe_scope_of
+from sumix_ext.apis.signals import stop_on_signals
 from sumix_ext.engine.work_dir_lock import work_dir_lock
 
 
@@ -104,7 +105,7 @@ def merge_args(cfg, args):
 
 def main(argv=None):
     args = parse_args(argv)
-    with cli_errors():
+    with cli_errors(), stop_on_signals():
         cfg = load_config(args.config, args.cfg_options)
         cfg = merge_args(cfg, args)
         # the run owns its work folder from before its first write

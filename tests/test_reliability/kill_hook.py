@@ -10,12 +10,15 @@ from mmengine.registry import HOOKS
 @HOOKS.register_module()
 class KillAtIterHook(Hook):
     """``kill -9`` this process just before training iteration ``at``
-    (1-based, counted over the whole run)."""
+    (1-based, counted over the whole run); with ``rank``, only the process
+    of that global rank (a dead rank of a distributed launch)."""
 
-    def __init__(self, at: int):
-        self.at = at
+    def __init__(self, at: int, rank=None):
+        self.at, self.rank = at, rank
 
     def before_train_iter(self, runner, batch_idx, data_batch=None):
+        if self.rank is not None and runner.rank != self.rank:
+            return
         if runner.iter + 1 == self.at:
             os.kill(os.getpid(), signal.SIGKILL)
 

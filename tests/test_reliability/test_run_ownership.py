@@ -151,12 +151,20 @@ def test_resume_never_crosses_runs_and_keeps_this_runs_files(tmp_path):
                                    'lr=0.05'), cwd=REPO, env=ENV,
                          capture_output=True, text=True, timeout=300)
     assert new.returncode == -signal.SIGKILL, new.stderr[-2000:]
-    assert 'holds 3 checkpoint(s) of another run' in (new.stdout +
-                                                       new.stderr)
+    # the old run's files moved into its own log folder before the new run
+    # wrote anything (issue 37), and the first stderr line says where
+    first_line = new.stderr.strip().splitlines()[0]
+    assert 'held another run' in first_line, new.stderr[-2000:]
+    archive = first_line.split(' to ', 1)[1].split(' before ')[0]
+    assert sorted(f for f in os.listdir(archive) if f.endswith('.pth')) \
+        == ['epoch_2.pth', 'epoch_3.pth', 'epoch_4.pth']
+    for n in (2, 3, 4):
+        assert checkpoint_run_id(osp.join(archive, f'epoch_{n}.pth')) \
+            == old_id
     new_id = json.load(open(osp.join(work, RUN_FILE)))['run_id']
     assert new_id != old_id
     assert checkpoint_run_id(osp.join(work, 'epoch_2.pth')) == new_id
-    assert checkpoint_run_id(osp.join(work, 'epoch_4.pth')) == old_id
+    assert not osp.exists(osp.join(work, 'epoch_4.pth'))
     # resume: the new run's epoch_2, not the old run's "newer" epoch_4
     assert find_resumable_checkpoint(work) == osp.join(work, 'epoch_2.pth')
     res = subprocess.run(train_cmd(cfg, work, 'optim_wrapper.optimizer.lr='

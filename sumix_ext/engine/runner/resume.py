@@ -102,6 +102,27 @@ def numbered_checkpoints(work_dir: str) -> list:
     return [p for _, _, p in sorted(found, reverse=True)]
 
 
+def _in_this_folder(named: Optional[str], work_dir: str,
+                    warn) -> Optional[str]:
+    """``last_checkpoint``'s file, resolved inside ``work_dir``.
+
+    MMEngine records an absolute path. In a copied (or moved) work folder
+    that path names the *original* folder's file; this folder's own file of
+    the same name is the one to continue from (a copy must never write into
+    or read from the folder it was copied from). A name with no such file
+    here is kept as written (a custom checkpoint location).
+    """
+    if named is None:
+        return None
+    here = osp.join(work_dir, osp.basename(named))
+    if osp.abspath(osp.dirname(osp.abspath(named))) == osp.abspath(
+            work_dir) or not osp.isfile(here):
+        return named
+    warn(f'last_checkpoint names {named}, in another folder (a copied or '
+         f'moved work folder); continuing from this folder\'s own {here}')
+    return here
+
+
 def find_resumable_checkpoint(work_dir: str, logger=None,
                               run_id: Optional[str] = None
                               ) -> Optional[str]:
@@ -133,6 +154,7 @@ def find_resumable_checkpoint(work_dir: str, logger=None,
     if osp.isfile(last_file):
         with open(last_file) as f:
             named = f.read().strip() or None
+    named = _in_this_folder(named, work_dir, warn)
     named_problem = checkpoint_problem(named) if named else None
     if run_id is None:
         record = read_last_run(work_dir)

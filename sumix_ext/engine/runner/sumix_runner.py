@@ -15,6 +15,7 @@ from .resume import (LEGACY_MAGIC, RUN_FILE, TMP_SUFFIX,  # noqa: F401
                      _fsync, checkpoint_problem, checkpoint_run_id,
                      find_resumable_checkpoint, new_run_id,
                      numbered_checkpoints, read_last_run)
+from .run_archive import archive_previous_run
 from ..checkpoint_match import CheckpointMismatchError, check_checkpoint_fits
 
 #: hooks every run needs (exact resume, pre-flight checks); added when a
@@ -55,6 +56,12 @@ class SUMixRunner(Runner):
     * Auto ``--resume`` uses :func:`find_resumable_checkpoint`: a damaged or
       dangling ``last_checkpoint`` falls back to the newest complete
       checkpoint; leftover ``*.pth.tmp`` files are deleted, never loaded.
+    * A fresh run into a folder holding another run's checkpoints first
+      moves that run's files into its own timestamped log folder
+      (:func:`~sumix_ext.engine.runner.run_archive.archive_previous_run`)
+      and says where: a new run never overwrites a finished one.
+    * A save that fails (a full disk) removes its partial ``.tmp`` and
+      names the checkpoint it was writing.
     * An empty dataset is reported by name (MMEngine fails inside numpy
       with "need at least one array to concatenate").
     * ``RNGStateHook`` and ``SanityCheckHook`` are always registered, also
@@ -68,10 +75,37 @@ class SUMixRunner(Runner):
     def __init__(self, *args, **kwargs):
         kwargs['custom_hooks'] = with_required_hooks(
             kwargs.get('custom_hooks'))
+        archived = self._archive_if_fresh(kwargs.get('work_dir'),
+                                          kwargs.get('resume', False),
+                                          kwargs.get('load_from'))
         super().__init__(*args, **kwargs)
+        if archived is not None:
+            self.logger.warning(archived.message(self.work_dir))
         #: id of this run, made at its first start and kept across resumes
         #: (recorded in every checkpoint's ``meta['run_id']``)
         self.run_id: Optional[str] = None
+
+    @staticmethod
+    def _archive_if_fresh(work_dir, resume, load_from):
+        """Before a fresh run (no ``--resume``, or an auto ``--resume``
+        that finds nothing of the last run) writes anything, move the
+        earlier run's checkpoints and config into its own timestamped
+        folder (:func:`archive_previous_run`) and say where on stderr, the
+        first line a user sees. Rank 0 only (the rank that writes)."""
+        import sys
+
+        from ..work_dir_lock import _global_rank
+        if not isinstance(work_dir, str) or _global_rank() != 0:
+            return None
+        if resume and load_from is not None:
+            return None  # continues a named checkpoint
+        if resume and find_resumable_checkpoint(work_dir) is not None:
+            return None  # auto resume of the last run
+        archived = archive_previous_run(work_dir)
+        if archived is not None:
+            print(archived.message(osp.abspath(work_dir)), file=sys.stderr,
+                  flush=True)
+        return archived
 
     @master_only
     def save_checkpoint(self, out_dir: str, filename: str,
@@ -87,16 +121,30 @@ class SUMixRunner(Runner):
             LocalBackend)
         tmp_name = filename + TMP_SUFFIX if local else filename
         meta = dict(meta or {}, run_id=self.run_id)
-        super().save_checkpoint(
-            out_dir, tmp_name, file_client_args=file_client_args,
-            save_optimizer=save_optimizer,
-            save_param_scheduler=save_param_scheduler, meta=meta,
-            by_epoch=by_epoch, backend_args=backend_args)
-        if local:
-            tmp_path = osp.join(out_dir, tmp_name)
+        if not local:
+            return super().save_checkpoint(
+                out_dir, filename, file_client_args=file_client_args,
+                save_optimizer=save_optimizer,
+                save_param_scheduler=save_param_scheduler, meta=meta,
+                by_epoch=by_epoch, backend_args=backend_args)
+        tmp_path = osp.join(out_dir, tmp_name)
+        final = osp.join(out_dir, filename)
+        try:
+            super().save_checkpoint(
+                out_dir, tmp_name, save_optimizer=save_optimizer,
+                save_param_scheduler=save_param_scheduler, meta=meta,
+                by_epoch=by_epoch, backend_args=backend_args)
             _fsync(tmp_path)
-            os.replace(tmp_path, osp.join(out_dir, filename))
-            _fsync(out_dir)
+        except BaseException as exc:
+            # never leave a partial file behind (a full disk stays full)
+            if osp.exists(tmp_path):
+                os.remove(tmp_path)
+            if isinstance(exc, OSError) and not exc.filename:
+                # MMEngine writes the bytes with a bare f.write(): name it
+                raise OSError(exc.errno, exc.strerror, final) from exc
+            raise
+        os.replace(tmp_path, final)
+        _fsync(out_dir)
 
     @staticmethod
     def build_dataloader(dataloader, seed: Optional[int] = None,
@@ -236,24 +284,8 @@ class SUMixRunner(Runner):
                 resumed = self._load_from
         self.run_id = (checkpoint_run_id(resumed) if resumed else None) \
             or new_run_id()
-        if resumed is None:
-            self._note_other_runs()
         self._write_run_record(resumed)
         return None
-
-    @master_only
-    def _note_other_runs(self) -> None:
-        """One line when a fresh run starts in a folder holding another
-        run's checkpoints."""
-        found = numbered_checkpoints(self.work_dir)
-        if found:
-            names = ', '.join(osp.basename(p) for p in found[:4]) + (
-                ', ...' if len(found) > 4 else '')
-            self.logger.warning(
-                f'{self.work_dir} holds {len(found)} checkpoint(s) of '
-                f'another run ({names}); this fresh run (id {self.run_id}) '
-                'overwrites files of the same name: use another --work-dir '
-                'to keep them, or --resume to continue that run')
 
     @master_only
     def _write_run_record(self, resumed: Optional[str]) -> None:
