@@ -12,6 +12,16 @@ mass), so every arm of a table runs on one regime; each run folder records
 the config it ran (``study_run.json``), and the report refuses runs of
 another config.
 
+Nothing is lost between runs: each study process logs a run's commands to
+its own file in the run folder (``study_stdout_<time>_pid<pid>.log``); when
+a run fails (e.g. its folder is locked by another live run) the report of
+the finished runs is still written and the tool ends with exit 1 and one
+``error:`` line naming the failed runs and their logs; and a report never
+replaces one at ``--out`` that holds runs it lacks (or is of another
+config): it is then written beside it as ``<out>.new.md/.json`` (plot
+``.new.png``), with a ``note:`` line
+(:mod:`sumix_ext.evaluation.study_report`).
+
 Examples::
 
     # the gate (does CutMix beat no mixing by > 2 combined stds?)
@@ -31,11 +41,13 @@ import argparse
 import json
 import os
 import os.path as osp
+import sys
 
 from sumix_ext.apis import cli_errors
 from sumix_ext.evaluation.study import (ORACLE_LEAF, Arm, bar_plot, collect,
                                         gate, load_prior, markdown_table,
                                         run_study, write_oracle_config)
+from sumix_ext.evaluation.study_report import report_paths, write_atomic
 from sumix_ext.evaluation.study_target import (own_mixer_report,
                                                target_report)
 
@@ -190,12 +202,10 @@ def _main(args, Config) -> dict:
             args.config, args.work_root)
         arms = [a._replace(config=oracle) if a.name == 'oracle' else a
                 for a in arms]
+    failed = {}
     if not args.only_report:
         failed = run_study(args.config, arms, args.seeds, args.work_root,
                            max_epochs, REPO, args.nice, args.dry_run)
-        if failed:
-            print(f'{len(failed)} run(s) failed: {", ".join(failed)}; rerun '
-                  'this command to retry them')
     if args.dry_run:
         return {}
     results = collect(arms, args.seeds, args.work_root, max_epochs,
@@ -233,18 +243,34 @@ def _main(args, Config) -> dict:
     if table:
         text += '\n\n' + table
     print(text)
-    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-    with open(args.out + '.md', 'w') as f:
-        f.write(text + '\n')
-    with open(args.out + '.json', 'w') as f:
-        json.dump(dict(config=args.config, last_k=args.last_k, gate=check,
-                       oracle_room=room, oracle_gate=oracle_gate,
-                       target=targets, vs_mixer=vs_mixer, arms=results),
-                  f, indent=1)
-    if args.plot:
-        bar_plot(results, args.plot, 'Fashion-MNIST: ' + osp.splitext(
+    # never over a report that holds runs this one lacks (failed runs,
+    # fewer arms or seeds, another config): then beside it, as <out>.new.*
+    where = report_paths(args.out, args.plot, results, args.config)
+    if where.note:
+        print(where.note)
+    write_atomic(where.out + '.md', text + '\n')
+    write_atomic(where.out + '.json', json.dumps(
+        dict(config=args.config, last_k=args.last_k, gate=check,
+             oracle_room=room, oracle_gate=oracle_gate, target=targets,
+             vs_mixer=vs_mixer, arms=results), indent=1))
+    if where.plot:
+        bar_plot(results, where.plot, 'Fashion-MNIST: ' + osp.splitext(
             osp.basename(args.config))[0] + f' ({max_epochs} epochs)')
+    if failed:
+        _fail(failed)
     return results
+
+
+def _fail(failed: dict) -> None:
+    """End the study with exit 1 and one ``error:`` line naming the failed
+    runs and their logs (the last line of stderr)."""
+    runs = ', '.join(f'{name} (log: {path})' for name, path in failed.items())
+    sys.stdout.flush()
+    print(f'error: {len(failed)} run(s) of the study failed: {runs}; the '
+          'cause is at the end of each log: fix it and rerun this command '
+          '(finished runs are skipped, failed ones retried)',
+          file=sys.stderr)
+    sys.exit(1)
 
 
 if __name__ == '__main__':

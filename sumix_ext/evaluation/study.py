@@ -28,7 +28,6 @@ import pickle
 import statistics
 import subprocess
 import sys
-import textwrap
 import time
 from typing import Dict, List, NamedTuple, Optional, Sequence
 
@@ -38,6 +37,7 @@ from .study_regime import (ORACLE_LEAF, RUN_RECORD,  # noqa: F401
                            load_prior,
                            object_mask_packed, oracle_mixer, run_config,
                            write_oracle_config, write_run_record)
+from .study_report import bar_plot  # noqa: F401
 
 
 class Arm(NamedTuple):
@@ -64,6 +64,22 @@ class Arm(NamedTuple):
 def run_name(arm: str, seed: int) -> str:
     """Work-dir name of one run: ``<arm>_seed<seed>``."""
     return f'{arm}_seed{seed}'
+
+
+def study_log_name() -> str:
+    """This study process's log file name in a run folder:
+    ``study_stdout_<YYYYmmdd_HHMMSS>_pid<pid>.log``."""
+    return (f'study_stdout_{time.strftime("%Y%m%d_%H%M%S")}_pid'
+            f'{os.getpid()}.log')
+
+
+def last_line(path: str, tail: int = 4096) -> str:
+    """The last non-empty line of a log (read from its last ``tail``
+    bytes), '' for an empty one."""
+    with open(path, 'rb') as f:
+        f.seek(max(0, f.seek(0, os.SEEK_END) - tail))
+        lines = f.read().decode(errors='replace').strip().splitlines()
+    return lines[-1].strip() if lines else ''
 
 
 def final_checkpoint(work_dir: str, max_epochs: int) -> str:
@@ -96,9 +112,13 @@ def test_command(config: str, work_dir: str, arm: Arm, checkpoint: str,
 
 def run_study(config: str, arms: Sequence[Arm], seeds: Sequence[int],
               work_root: str, max_epochs: int, repo: str = '.',
-              nice: int = 10, dry_run: bool = False,
-              log=print) -> List[str]:
+              nice: int = 10, dry_run: bool = False, log=print,
+              log_name: Optional[str] = None) -> Dict[str, str]:
     """Train and test every missing run, one after another, seed-major.
+
+    The output of a run's commands goes to its own folder, in a log file
+    of this study process (:func:`study_log_name`), so two studies that
+    meet in one run folder never write into one file.
 
     Args:
         config (str): The fixed study config.
@@ -110,14 +130,18 @@ def run_study(config: str, arms: Sequence[Arm], seeds: Sequence[int],
         nice (int): ``nice`` level of the runs (0: off).
         dry_run (bool): Print the commands only.
         log (callable): Progress printer.
+        log_name (str, optional): The runs' log file name (default:
+            :func:`study_log_name`).
 
     Returns:
-        list[str]: Names of the runs that failed (rerun to retry them).
+        dict[str, str]: ``{run name: its log file}`` of the runs that failed
+        (rerun to retry them); empty when every run finished.
     """
+    log_name = log_name or study_log_name()
     env = dict(os.environ, OMP_NUM_THREADS='1', MKL_NUM_THREADS='1',
                PYTHONWARNINGS='ignore')
     plan = [(arm, seed) for seed in seeds for arm in arms]
-    failed = []
+    failed = {}
     for i, (arm, seed) in enumerate(plan, 1):
         name = run_name(arm.name, seed)
         work_dir = osp.join(work_root, name)
@@ -140,14 +164,15 @@ def run_study(config: str, arms: Sequence[Arm], seeds: Sequence[int],
             os.makedirs(work_dir, exist_ok=True)
             write_run_record(work_dir, config, arm, seed)
             start = time.time()
-            with open(osp.join(work_dir, 'study_stdout.log'), 'a') as out:
+            out_log = osp.join(work_dir, log_name)
+            with open(out_log, 'a') as out:
                 rc = subprocess.call(cmd, cwd=repo, env=env, stdout=out,
                                      stderr=subprocess.STDOUT)
             log(f'    {"ok" if rc == 0 else f"FAILED (exit {rc})"} in '
                 f'{time.time() - start:.0f} s')
             if rc != 0:
-                failed.append(name)
-                log(f'    see {work_dir}/study_stdout.log')
+                failed[name] = out_log
+                log(f'    see {out_log}: {last_line(out_log)}')
                 break
     return failed
 
@@ -269,35 +294,3 @@ def markdown_table(results: Dict[str, dict], baseline: Optional[str] = None,
                            name == ref else f'{mine - base:+.2f}')
         lines.append('| ' + ' | '.join(row) + ' |')
     return '\n'.join(lines)
-
-
-def bar_plot(results: Dict[str, dict], path: str, title: str = '') -> None:
-    """Horizontal bars of validation and test top-1 (mean ± std) per arm."""
-    from ..apis.cli import agg_pyplot, save_figure
-    plt = agg_pyplot()
-    names = [n for n in results if results[n]['val'][0] is not None]
-    if not names:
-        return
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.4))
-    y = list(range(len(names)))[::-1]
-    for off, key, colour in ((0.18, 'val', 'tab:blue'),
-                             (-0.18, 'test', 'tab:orange')):
-        means = [results[n][key][0] for n in names]
-        stds = [results[n][key][1] or 0.0 for n in names]
-        ys = [v + off for v, m in zip(y, means) if m is not None]
-        ax.barh(ys, [m for m in means if m is not None], height=0.34,
-                xerr=[s for s, m in zip(stds, means) if m is not None],
-                color=colour, label=key, capsize=2)
-    lows = [results[n][k][0] - (results[n][k][1] or 0) for n in names
-            for k in ('val', 'test') if results[n][k][0] is not None]
-    highs = [results[n][k][0] + (results[n][k][1] or 0) for n in names
-             for k in ('val', 'test') if results[n][k][0] is not None]
-    ax.set_xlim(min(lows) - 1, max(highs) + 0.5)
-    ax.set_yticks(y)
-    ax.set_yticklabels([f'{results[n]["label"]} (n={results[n]["val"][2]})'
-                        for n in names], fontsize=8)
-    ax.set_xlabel('top-1 (%), mean ± std over seeds')
-    # a long config name wraps instead of running off the figure
-    ax.set_title('\n'.join(textwrap.wrap(title, 70)), fontsize=9)
-    ax.legend(fontsize=8, loc='lower right')
-    save_figure(fig, path)

@@ -1,14 +1,20 @@
 """tools/analysis_tools/sumix_study.py: the plan and the report (table,
-gate, JSON, plot) from hand-made logs, in-process."""
+gate, JSON, plot) from hand-made logs, in-process; a failed run (its folder
+held by a live run) with real study processes."""
 import json
+import os
 import os.path as osp
 import pickle
 import re
+import socket
+import subprocess
+import sys
 
 import pytest
 from mmengine.config import Config
 
 from sumix_ext.commands import sumix_study
+from sumix_ext.engine.work_dir_lock import LOCK_NAME
 from sumix_ext.evaluation.study import RUN_RECORD
 from tests.test_evaluation.logs import write_run
 from tests.test_tools.test_analysis_tools import assert_png
@@ -227,3 +233,103 @@ def test_arms_follow_the_backbone(tmp_path, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert '--arms transmix' in err[-1] and 'VIT backbone' in err[-1]
+
+
+def committed_report(tmp_path, seeds=(0, 1)):
+    """A report of ``cutmix`` at ``seeds`` (from hand-made logs), as a
+    committed result: its stem and the bytes of its files."""
+    root = str(tmp_path / 'done')
+    for seed in seeds:
+        write_run(root, f'cutmix_seed{seed}', [80.0 + seed] * 100)
+    out = str(tmp_path / 'results' / 'study')
+    STUDY.main(['--only-report', '--work-root', root, '--arms', 'cutmix',
+                '--seeds', *map(str, seeds), '--out', out])
+    files = {ext: open(out + ext, 'rb').read()
+             for ext in ('.md', '.json', '.png')}
+    return root, out, files
+
+
+def fake_live_lock(work_dir: str) -> str:
+    """Lock ``work_dir`` as a live run would: owned by this (living) test
+    process on this host."""
+    os.makedirs(work_dir, exist_ok=True)
+    path = osp.join(work_dir, LOCK_NAME)
+    with open(path, 'w') as f:
+        json.dump(dict(pid=os.getpid(), host=socket.gethostname(),
+                       started='2026-01-01T00:00:00',
+                       command='python tools/train.py (a live run)'), f)
+    return path
+
+
+def test_a_failed_run_fails_the_study_and_keeps_the_committed_report(
+        tmp_path):
+    """Two real study processes meet a run whose folder another live run
+    holds: each exits 1 with one ``error:`` line naming the run and its
+    own log, and the committed report (a superset) is left byte for byte;
+    the new one goes beside it."""
+    _, out, files = committed_report(tmp_path)
+    busy = str(tmp_path / 'busy')
+    lock = fake_live_lock(osp.join(busy, 'cutmix_seed0'))
+    lock_text = open(lock).read()
+    cmd = [sys.executable, 'tools/analysis_tools/sumix_study.py', '--arms',
+           'cutmix', '--seeds', '0', '--work-root', busy, '--out', out,
+           '--nice', '0']
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    procs = [subprocess.Popen(cmd, cwd=sumix_study.REPO, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    logs = {}
+    for proc, (stdout, stderr) in zip(procs, outputs):
+        assert proc.returncode == 1, stderr
+        last = stderr.strip().splitlines()[-1]
+        assert last.startswith('error: 1 run(s) of the study failed: '
+                               'cutmix_seed0 (log: '), last
+        log = re.search(r'\(log: (\S+)\)', last).group(1)
+        # each process has its own log, named by its pid
+        assert log.endswith(f'_pid{proc.pid}.log') and osp.isfile(log)
+        text = open(log).read()
+        assert text.count('is in use by another run') == 1
+        logs[proc.pid] = log
+        assert 'note: kept the existing report' in stdout
+        assert f'wrote this one to {out}.new.md/.json' in stdout
+        assert 'rerun with --prior' in stdout
+    assert len(set(logs.values())) == 2
+    assert sorted(n for n in os.listdir(osp.join(busy, 'cutmix_seed0'))
+                  if n.startswith('study_stdout')) == sorted(
+                      osp.basename(p) for p in logs.values())
+    # the committed report, plot included, is untouched; the new one (no
+    # finished run) is beside it
+    for ext, data in files.items():
+        assert open(out + ext, 'rb').read() == data, ext
+    assert 'n/a (n=0)' in open(out + '.new.md').read()
+    assert json.load(open(out + '.new.json'))['arms']['cutmix']['runs'] == {}
+    assert open(lock).read() == lock_text  # the live run's lock is its own
+
+
+def test_a_report_replaces_only_one_it_holds_every_run_of(tmp_path, capsys):
+    root, out, files = committed_report(tmp_path)
+    capsys.readouterr()
+    # fewer seeds: kept, the new report beside it
+    STUDY.main(['--only-report', '--work-root', root, '--arms', 'cutmix',
+                '--seeds', '0', '--out', out])
+    note = [ln for ln in capsys.readouterr().out.splitlines()
+            if ln.startswith('note:')]
+    assert len(note) == 1 and 'it holds 2 runs, this report 1' in note[0]
+    assert 'cutmix_seed1' in note[0]
+    for ext, data in files.items():
+        assert open(out + ext, 'rb').read() == data, ext
+    assert json.load(open(out + '.new.json'))['arms']['cutmix']['val'][2] == 1
+    assert osp.isfile(out + '.new.png')
+    # another config's report over it: kept
+    STUDY.main(['--only-report', '--config', my_regime(tmp_path),
+                '--work-root', root, '--arms', 'cutmix', '--seeds', '0', '1',
+                '--out', out, '--plot', ''])
+    assert 'a report of another config' in capsys.readouterr().out
+    assert open(out + '.json', 'rb').read() == files['.json']
+    # every run of it and one more: replaced
+    write_run(root, 'cutmix_seed2', [83.0] * 100)
+    STUDY.main(['--only-report', '--work-root', root, '--arms', 'cutmix',
+                '--seeds', '0', '1', '2', '--out', out])
+    assert 'note:' not in capsys.readouterr().out
+    assert json.load(open(out + '.json'))['arms']['cutmix']['val'][2] == 3
