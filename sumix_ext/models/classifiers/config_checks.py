@@ -99,31 +99,6 @@ def check_sumix_pairing(model) -> None:
             "model.head.type='SUMixHead' (or model.sumix=None)")
 
 
-def check_label_rule(model) -> None:
-    """Without SUMix, a mixer whose labels read the model must find what it
-    reads (checked here, at build, not at the first step): TransMix a
-    vision transformer with a class token; SnapMix a linear head (its
-    class activation maps use ``head.fc``) over a CNN's feature maps."""
-    if model.sumix is not None:
-        return
-    if getattr(model.mixer, 'needs_attention', False):
-        from ..utils import ClassTokenAttention
-        ClassTokenAttention(model.backbone)  # raises, naming the fix
-    if getattr(model.mixer, 'needs_model', False):
-        if not isinstance(getattr(model.head, 'fc', None), torch.nn.Linear):
-            raise ValueError(
-                'MixupClassifier: BatchSnapMix labels from class activation '
-                'maps, which need a linear head (LinearClsHead / SUMixHead '
-                f'with .fc), got {type(model.head).__name__}; use one, or '
-                'another mixer')
-        if hasattr(model.backbone, 'patch_embed'):
-            raise ValueError(
-                'MixupClassifier: BatchSnapMix needs (N, C, h, w) feature '
-                f'maps from a CNN backbone, got {type(model.backbone).__name__}'
-                ' (a vision transformer); use BatchTransMix (labels from the '
-                'class token\'s attention) or a CNN backbone')
-
-
 def head_loss_is_plain_ce(head) -> bool:
     """Whether a head's loss is plain softmax cross-entropy (then the
     mixup CE is computed directly; any other loss gets the mixed soft

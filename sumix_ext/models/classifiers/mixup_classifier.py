@@ -12,11 +12,11 @@ from ..losses.sumix_ratios import cam_share, saliency_share
 from ..mixers import MixOutput, as_lam_tensor, build_mixer
 from ..mixers.from_mmpretrain import mixer_from_augments
 from ..utils.nonfinite import NonFiniteGuard
-from .config_checks import (CLEAN_PASSES, check_label_rule,
-                            check_sumix_pairing, head_loss_is_plain_ce,
-                            pop_clean_pass, stack_object_masks,
-                            with_uncertainty_branch)
-from .label_rules import mixed_label_loss, snapmix_loss, transmix_loss
+from .config_checks import (CLEAN_PASSES, check_sumix_pairing,
+                            head_loss_is_plain_ce, pop_clean_pass,
+                            stack_object_masks, with_uncertainty_branch)
+from .procedures import active_procedure, check_procedure
+from .procedures.mixed_label import mixed_label_loss
 
 __all__ = ['MixupClassifier', 'CLEAN_PASSES', 'stack_object_masks',
            'with_uncertainty_branch']
@@ -41,6 +41,10 @@ class MixupClassifier(ImageClassifier):
       and a ``LinearClsHead`` becomes a ``SUMixHead``, so one override
       ``model = dict(type='MixupClassifier', sumix=dict(type='SUMixLoss'))``
       adds SUMix to a stock mmpretrain mixup config.
+    * ``mixer`` names a training procedure (``mixer.procedure``: SnapMix,
+      TransMix, ManifoldMix, PuzzleMix, ...: the model is in the loop):
+      that procedure's function trains the step
+      (:mod:`~sumix_ext.models.classifiers.procedures`).
     * ``mixer`` and ``sumix`` set: the clean batch ``x`` also goes through
       backbone/neck/head (train mode, with gradients) and the loss is
       :class:`~sumix_ext.models.losses.SUMixLoss`. The head must provide
@@ -129,9 +133,9 @@ class MixupClassifier(ImageClassifier):
             # unused parameters; freeze it (its weights stay in the state
             # dict)
             self.head.fc_unc.requires_grad_(False)
+        check_procedure(self)
         if self.sumix is not None:
             check_sumix_pairing(self)
-        check_label_rule(self)
 
     def _head_loss_is_plain_ce(self) -> bool:
         """See :func:`~.config_checks.head_loss_is_plain_ce`."""
@@ -278,11 +282,9 @@ class MixupClassifier(ImageClassifier):
         if self.mixer is None:
             return super().loss(inputs, data_samples)
         target = self._targets(data_samples, inputs.device)
-        if self.sumix is None and getattr(self.mixer, 'needs_model', False):
-            return snapmix_loss(self, inputs, data_samples, target)
-        if self.sumix is None and getattr(self.mixer, 'needs_attention',
-                                          False):
-            return transmix_loss(self, inputs, data_samples, target)
+        procedure = active_procedure(self)
+        if procedure is not None:  # the model is in the loop (procedures/)
+            return procedure.train(self, inputs, data_samples, target)
         mixed = self.mix(inputs, data_samples)
         lam_log = as_lam_tensor(mixed.lam, inputs.size(0), inputs.device)
         lam_log = lam_log.mean()

@@ -42,7 +42,8 @@ class BatchSnapMix(BaseMixer):
 
     The SnapMix *labels* (:func:`snapmix_ratios`) need each image's class
     activation map: :class:`~sumix_ext.models.classifiers.MixupClassifier`
-    computes them from the current model (``needs_model``), and trains with
+    computes them from the current model (its training procedure,
+    ``procedure = 'snapmix'``), and trains with
     :math:`\rho_a\,\mathrm{CE}(z, y_a) + \rho_b\,\mathrm{CE}(z, y_b)`.
 
     Args:
@@ -51,8 +52,9 @@ class BatchSnapMix(BaseMixer):
         avoid_self_pair (bool): See :class:`BaseMixer`.
     """
 
-    #: the classifier computes the semantic percent maps for the labels
-    needs_model = True
+    #: its training procedure (labels from the model): see
+    #: :mod:`sumix_ext.models.classifiers.procedures`
+    procedure = 'snapmix'
 
     def __init__(self, alpha: float = 1.0, avoid_self_pair: bool = False):
         super().__init__(alpha, avoid_self_pair)

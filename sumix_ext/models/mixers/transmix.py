@@ -43,7 +43,7 @@ class BatchTransMix(RandomMixer):
     The TransMix *labels* (:func:`transmix_lam`) need the class token's
     attention of the mixed batch: :class:`~sumix_ext.models.classifiers.
     MixupClassifier` reads it during the (only) forward pass
-    (``needs_attention``) when ``model.sumix`` is None. In a stock
+    (``procedure = 'transmix'``) when ``model.sumix`` is None. In a stock
     ``ImageClassifier`` (``train_cfg.augments``) this mixer labels with the
     area, like mmpretrain's own ``Mixup``/``CutMix``.
 
@@ -63,8 +63,9 @@ class BatchTransMix(RandomMixer):
         avoid_self_pair (bool): See :class:`BaseMixer`.
     """
 
-    #: the classifier reads the class token's attention for the labels
-    needs_attention = True
+    #: its training procedure (labels from the model): see
+    #: :mod:`sumix_ext.models.classifiers.procedures`
+    procedure = 'transmix'
 
     def __init__(self,
                  mixup_alpha: float = 0.8,
