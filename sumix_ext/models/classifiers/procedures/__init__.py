@@ -125,8 +125,18 @@ def check_procedure(model) -> None:
         proc.check(model)
 
 
-# the procedures register themselves on import
-from . import snapmix, transmix  # noqa: E402,F401
+
+
+def _register_all() -> None:
+    """Import every module of this package: each registers its
+    procedure (a new method is one new file here, nothing else)."""
+    import importlib
+    import pkgutil
+    for info in pkgutil.iter_modules(__path__):
+        importlib.import_module(f'{__name__}.{info.name}')
+
+
+_register_all()
 
 __all__ = ['MIX_PROCEDURES', 'MixProcedure', 'register_procedure',
            'procedure_of', 'active_procedure', 'check_procedure']
