@@ -1,0 +1,17 @@
+"""Render the docs' marked sections from docs/results/ (``--check``: only
+compare).
+
+Run ``python tools/misc/render_docs.py --help`` for the options. This script
+only wires the command line: the arguments, the documentation and the work live
+in :mod:`sumix_ext.commands.render_docs`.
+"""
+import os.path as osp
+import sys
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, REPO)
+
+from sumix_ext.commands.render_docs import main  # noqa: E402
+
+if __name__ == '__main__':
+    main()
