@@ -81,7 +81,8 @@ def run_tool(args, timeout=300, env=None, check=True):
 
 
 def build_tiny_classifier(sumix=True, mixer=None, num_classes=10,
-                          in_channels=3, clean_pass=None, **head_kwargs):
+                          in_channels=3, clean_pass=None, mix_loss=None,
+                          **head_kwargs):
     """A small ResNet-18 (CIFAR stem, 4 base channels) MixupClassifier.
 
     ``sumix``: True (default ``SUMixLoss``), False/None (off) or a loss
@@ -101,6 +102,8 @@ def build_tiny_classifier(sumix=True, mixer=None, num_classes=10,
                dict(type='SUMixLoss', gamma=0.5) if sumix else None))
     if clean_pass is not None:
         cfg['clean_pass'] = clean_pass
+    if mix_loss is not None:
+        cfg['mix_loss'] = mix_loss
     return MODELS.build(cfg)
 
 

@@ -115,6 +115,14 @@ def merge_options(cfg: Config, options: dict) -> None:
             node = child
             if node is None:
                 break
+        value = options[dotted]
+        if isinstance(value, dict) and '_delete_' in value and not (
+                isinstance(node, dict) and parts[-1] in node):
+            # a Python dict for a key the config lacks (e.g. "model.mix_loss
+            # =dict(type='DecoupleMixLoss')"): nothing to replace, and the
+            # marker would reach the component as an argument
+            options[dotted] = {k: v for k, v in value.items()
+                               if k != '_delete_'}
     cfg.merge_from_dict(options)
 
 

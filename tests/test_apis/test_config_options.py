@@ -103,3 +103,21 @@ def test_tensorboard_backend_logs_scalars(data, tmp_path):
     TRAIN.main([DEMO] + tiny_fmnist_cfg_options(data, work, epochs=1) + [
         'visualizer.vis_backends.1.type=TensorboardVisBackend'])
     assert glob.glob(osp.join(work, '*', 'vis_data', 'events.out.*'))
+
+
+def test_a_python_dict_for_a_new_key_is_added_without_the_delete_marker():
+    """--cfg-options "model.mix_loss=dict(...)" adds a key the config lacks
+    (the command line marks Python dicts _delete_=True, which must not reach
+    the component); a dict for an existing key still replaces it."""
+    import argparse
+    from sumix_ext.apis.cli import add_cfg_options
+    parser = argparse.ArgumentParser()
+    add_cfg_options(parser)
+    opts = parser.parse_args([
+        '--cfg-options', "model.mix_loss=dict(type='DecoupleMixLoss', "
+        'eta=0.2)', "model.mixer=dict(type='BatchFMix', alpha=0.5)"
+    ]).cfg_options
+    cfg = load_config(DEMO, opts)
+    assert cfg.model.mix_loss.to_dict() == dict(type='DecoupleMixLoss',
+                                                eta=0.2)
+    assert cfg.model.mixer.to_dict() == dict(type='BatchFMix', alpha=0.5)

@@ -3,6 +3,7 @@ import copy
 import functools
 import glob
 import os.path as osp
+import re
 from typing import List
 
 from mmengine.config import Config
@@ -45,9 +46,31 @@ def is_root(path: str) -> bool:
         return '_base_/models/' in f.read()
 
 
+#: configs beside the grid: the methods that put the model in the loop and
+#: DecoupleMix over a grid mixer (``<arch>_<tag>_<schedule>_<dataset>.py``)
+METHOD_TAG = re.compile(r'^(puzzlemix|manifoldmix|alignmix|guidedmix(-grad)?'
+                        r'|automix|samix|snapmix|transmix|'
+                        r'(cutmix|saliencymix|fmix|resizemix|mixup|'
+                        r'manifoldmix)-decouple)$')
+
+
+def _tag(path: str) -> str:
+    parts = osp.basename(path).split('_')
+    return parts[1] if len(parts) > 2 else ''
+
+
 def grid_configs(folder: str) -> List[str]:
-    """The ``<arch>_<tag>_<schedule>_<dataset>.py`` files of a benchmark."""
-    return sorted(glob.glob(osp.join(CONFIG_ROOT, folder, '*.py')))
+    """The ``<arch>_<tag>_<schedule>_<dataset>.py`` grid cells of a
+    benchmark (tag in :data:`GRID_TAGS`)."""
+    return sorted(p for p in glob.glob(osp.join(CONFIG_ROOT, folder, '*.py'))
+                  if _tag(p) in GRID_TAGS)
+
+
+def method_configs(folder: str) -> List[str]:
+    """The other top-level configs of a benchmark folder (model-in-the-loop
+    methods, DecoupleMix); anything else there is a stray file."""
+    return sorted(p for p in glob.glob(osp.join(CONFIG_ROOT, folder, '*.py'))
+                  if _tag(p) not in GRID_TAGS)
 
 
 @functools.lru_cache(maxsize=None)

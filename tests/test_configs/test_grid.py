@@ -3,7 +3,8 @@ import os.path as osp
 
 import pytest
 
-from .common import (ARCHS, BENCHMARKS, CONFIG_ROOT, GRID_TAGS, grid_configs,
+from .common import (ARCHS, BENCHMARKS, CONFIG_ROOT, GRID_TAGS, METHOD_TAG,
+                     grid_configs, method_configs,
                      load, rel)
 
 GAMMA = dict(cifar100=0.5, tiny_imagenet=1.0, imagenet=0.5, cub200=0.5,
@@ -48,6 +49,9 @@ def test_every_benchmark_folder_holds_exactly_its_grid(folder):
                 for p in _grid(folder, arch).values()}
     assert names == expected  # no stray file outside an arch grid
     assert len(names) == 10 * len(ARCHS[folder])
+    for path in method_configs(folder):  # beside the grid: methods only
+        arch, tag = osp.basename(path).split('_')[:2]
+        assert arch in ARCHS[folder] and METHOD_TAG.match(tag), path
 
 
 @pytest.mark.parametrize('folder,arch', GROUPS,

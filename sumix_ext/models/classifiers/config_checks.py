@@ -99,6 +99,42 @@ def check_sumix_pairing(model) -> None:
             "model.head.type='SUMixHead' (or model.sumix=None)")
 
 
+def check_mix_loss(model) -> None:
+    """``model.mix_loss`` (e.g. DecoupleMix) replaces the mixup
+    cross-entropy: it needs a mixer, excludes SUMix (whose loss is the
+    mixed-label loss too), a head loss other than plain cross-entropy
+    (which it would silently replace) and a procedure with labels of its
+    own (SnapMix's unnormalised weights)."""
+    if model.mix_loss is None:
+        return
+    name = type(model.mix_loss).__name__
+    if model.mixer is None:
+        raise ValueError(f'MixupClassifier: mix_loss={name} is the loss of '
+                         'mixed batches, but model.mixer is None; set a '
+                         "mixer (e.g. dict(type='BatchCutMix', alpha=0.2)) "
+                         'or model.mix_loss=None')
+    if model.sumix is not None:
+        raise ValueError(
+            f'MixupClassifier: mix_loss={name} and SUMix both replace the '
+            'mixed-label loss (SUMix with its corrected ratio and '
+            'regulariser, DecoupleMix with its decoupled terms) and no '
+            'paper defines the two together; set model.sumix=None or '
+            'model.mix_loss=None')
+    if not head_loss_is_plain_ce(model.head):
+        raise ValueError(
+            f'MixupClassifier: mix_loss={name} replaces the head loss '
+            f'({type(model.head.loss_module).__name__}) on mixed batches; '
+            "use head.loss=dict(type='CrossEntropyLoss') with it, or "
+            'model.mix_loss=None')
+    from .procedures import active_procedure
+    proc = active_procedure(model)
+    if proc is not None and not proc.uses_mix_loss:
+        raise ValueError(
+            f'MixupClassifier: {type(model.mixer).__name__} trains with its '
+            f'own label weights, not the mixed label, so mix_loss={name} '
+            'would not apply; use another mixer or model.mix_loss=None')
+
+
 def head_loss_is_plain_ce(head) -> bool:
     """Whether a head's loss is plain softmax cross-entropy (then the
     mixup CE is computed directly; any other loss gets the mixed soft

@@ -12,7 +12,8 @@ from ..losses.sumix_ratios import cam_share, saliency_share
 from ..mixers import MixOutput, as_lam_tensor, build_mixer
 from ..mixers.from_mmpretrain import mixer_from_augments
 from ..utils.nonfinite import NonFiniteGuard
-from .config_checks import (CLEAN_PASSES, check_sumix_pairing,
+from .config_checks import (CLEAN_PASSES, check_mix_loss,
+                            check_sumix_pairing,
                             head_loss_is_plain_ce, pop_clean_pass,
                             stack_object_masks, with_uncertainty_branch)
 from .procedures import active_procedure, check_procedure
@@ -61,6 +62,12 @@ class MixupClassifier(ImageClassifier):
         sumix (dict, optional): SUMix loss config, e.g.
             ``dict(type='SUMixLoss', gamma=0.5, lam_reduction='batch')``.
             ``None`` switches SUMix off.
+        mix_loss (dict, optional): A loss that replaces the mixup
+            cross-entropy of the mixed batch, called as ``loss(logits, y_a,
+            y_b, lam)``, e.g. ``dict(type='DecoupleMixLoss', eta=0.1)``
+            (:class:`~sumix_ext.models.losses.DecoupleMixLoss`); for every
+            mixer and every procedure that trains with the mixed label. Not
+            with SUMix (refused at build: both are the mixed-label loss).
         clean_pass (str): How SUMix runs the clean batch that feeds
             :math:`z_a, u_a`. ``'full'`` (faithful, default): train mode,
             with gradients; :math:`z_a` enters the loss only detached, so
@@ -93,6 +100,7 @@ class MixupClassifier(ImageClassifier):
                  head: Optional[dict] = None,
                  mixer: Optional[dict] = None,
                  sumix: Optional[dict] = None,
+                 mix_loss: Optional[dict] = None,
                  clean_pass: Optional[str] = None,
                  nonfinite_loss: str = 'raise',
                  nonfinite_max_skip_share: float = 0.1,
@@ -125,6 +133,8 @@ class MixupClassifier(ImageClassifier):
         self.mixer = build_mixer(mixer) if mixer is not None else None
         sumix, self.clean_pass = pop_clean_pass(sumix, clean_pass)
         self.sumix = MODELS.build(sumix) if sumix is not None else None
+        self.mix_loss = MODELS.build(mix_loss) if isinstance(
+            mix_loss, dict) else mix_loss
         if (self.sumix is None or not self.sumix.needs_clean_pass) and \
                 hasattr(self.head, 'fc_unc'):
             # the uncertainty branch only trains with SUMix's regulariser:
@@ -134,6 +144,7 @@ class MixupClassifier(ImageClassifier):
             # dict)
             self.head.fc_unc.requires_grad_(False)
         check_procedure(self)
+        check_mix_loss(self)
         if self.sumix is not None:
             check_sumix_pairing(self)
 

@@ -51,6 +51,9 @@ class MixProcedure:
             mixed) -> {name: (N,) share of x_a}`` for the ratio fidelity
             tool (methods whose label reads the model).
         sumix_reason (str): With ``'refuse'``: why, for the error line.
+        uses_mix_loss (bool): Whether it trains with the mixed-label loss
+            (``mixed_label_loss``, so ``model.mix_loss`` such as DecoupleMix
+            applies); False for a label rule of its own (SnapMix).
     """
     name: str
     train: Callable
@@ -58,12 +61,14 @@ class MixProcedure:
     check: Optional[Callable] = None
     label_ratios: Optional[Callable] = None
     sumix_reason: str = ''
+    uses_mix_loss: bool = True
 
 
 def register_procedure(name: str, with_sumix: str = 'refuse',
                        check: Optional[Callable] = None,
                        label_ratios: Optional[Callable] = None,
-                       sumix_reason: str = '') -> Callable:
+                       sumix_reason: str = '',
+                       uses_mix_loss: bool = True) -> Callable:
     """Decorator registering ``train`` as procedure ``name``."""
     if with_sumix not in WITH_SUMIX:
         raise ValueError(f'with_sumix must be one of {WITH_SUMIX}, got '
@@ -73,7 +78,8 @@ def register_procedure(name: str, with_sumix: str = 'refuse',
         if name in MIX_PROCEDURES:
             raise KeyError(f'procedure {name!r} is already registered')
         MIX_PROCEDURES[name] = MixProcedure(name, train, with_sumix, check,
-                                            label_ratios, sumix_reason)
+                                            label_ratios, sumix_reason,
+                                            uses_mix_loss)
         return train
 
     return wrap

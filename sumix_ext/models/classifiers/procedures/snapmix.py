@@ -45,7 +45,7 @@ def snapmix_labels(model, x: torch.Tensor, y: torch.Tensor,
 
 
 @register_procedure('snapmix', with_sumix='mixer', check=check_snapmix,
-                    label_ratios=snapmix_labels)
+                    label_ratios=snapmix_labels, uses_mix_loss=False)
 def snapmix_loss(model, inputs: torch.Tensor,
                  data_samples: List[DataSample],
                  target: torch.Tensor) -> dict:
