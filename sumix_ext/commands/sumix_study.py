@@ -90,6 +90,10 @@ ARMS = [
     Arm('fmix', 'FMix', [FMIX, OFF]),
     Arm('fmix-saliency', 'FMix + SUMix saliency share',
         [FMIX, 'model.sumix.ratio=saliency', SAMPLE], mixer_arm='fmix'),
+    Arm('decouple', 'CutMix + DecoupleMix loss (eta 0.1, less)',
+        [OFF, "model.mix_loss=dict(type='DecoupleMixLoss', eta=0.1, "
+         "mode='less', thr=0.5, lam_scale_mode='pow', lam_thr=1.0, "
+         'lam_idx=0.5)']),
 ]
 
 #: arms whose label reads a model part only one backbone kind has: CAMs
