@@ -9,6 +9,8 @@ from .builder import build_mixer, known_mixers
 from .cutmix import BatchCutMix
 from .fmix import BatchFMix
 from .gridmix import BatchGridMix
+from .guidedmix import (BatchGuidedMix, gradient_saliency, greedy_pairing,
+                        guided_mask, guided_sr_saliency)
 from .mixup import BatchMixup
 from .random_mixer import RandomMixer
 from .resizemix import BatchResizeMix
@@ -30,5 +32,7 @@ __all__ = [
     'BatchSmoothMix', 'RandomMixer', 'spectral_residual_saliency',
     'MIXER_NAMES', 'partner_in_mix', 'TrueShareMixer', 'pixel_mass',
     'semantic_share', 'BatchSnapMix', 'semantic_percent_map',
-    'snapmix_ratios', 'BatchTransMix', 'token_mask', 'transmix_lam'
+    'snapmix_ratios', 'BatchTransMix', 'token_mask', 'transmix_lam',
+    'BatchGuidedMix', 'guided_sr_saliency', 'gradient_saliency',
+    'greedy_pairing', 'guided_mask'
 ]
