@@ -88,16 +88,19 @@ def test_a_result_file_updated_without_rendering_is_detected(tmp_path):
     changed, problems = render_files(root)
     assert changed == ['README.md'] and problems == []
     rendered = (tmp_path / 'README.md').read_text()
-    assert 'CutMix: 77.63, room +0.08 (0.2 sd).' in rendered
+    rep = json.loads((tmp_path / STUDY).read_text())
+    old = rep['arms']['cutmix']['val'][0]
+    assert f'CutMix: {old:.2f}, room +' in rendered
     assert render_files(root, check=True) == ([], [])
     # a new seed lands in the result file; the doc is not re-rendered
-    rep = json.loads((tmp_path / STUDY).read_text())
-    rep['arms']['cutmix']['val'][0] += 0.5
+    rep['arms']['cutmix']['val'][0] = old + 0.5
     (tmp_path / STUDY).write_text(json.dumps(rep))
     changed, problems = render_files(root, check=True)
     assert changed == ['README.md']
-    assert "'CutMix: 77.63" in problems[0] and "'CutMix: 78.13" in problems[0]
-    assert (tmp_path / 'README.md').read_text() == rendered  # check writes nothing
+    assert f"'CutMix: {old:.2f}" in problems[0]
+    assert f"'CutMix: {old + 0.5:.2f}" in problems[0]
+    # check writes nothing
+    assert (tmp_path / 'README.md').read_text() == rendered
 
 
 def test_markers_that_cannot_render_are_reported(tmp_path):
@@ -106,7 +109,8 @@ def test_markers_that_cannot_render_are_reported(tmp_path):
             ('nonsense docs/results/x.json', 'unknown kind'),
             ('study-report docs/results/missing.json', 'no such result file'),
             ('text ' + STUDY + '\n{val no-such-arm}', "no arm 'no-such-arm'"),
-            ('text ' + STUDY + '\n{bogus cutmix}', 'unknown study placeholder'),
+            ('text ' + STUDY + '\n{bogus cutmix}',
+             'unknown study placeholder'),
             ('text ' + STUDY, 'needs a template')]:
         text = f'<!-- render: {spec} -->\nold\n<!-- /render -->\n'
         problems = check_text(text, root, 'README.md')
