@@ -94,6 +94,10 @@ ARMS = [
         [OFF, "model.mix_loss=dict(type='DecoupleMixLoss', eta=0.1, "
          "mode='less', thr=0.5, lam_scale_mode='pow', lam_thr=1.0, "
          'lam_idx=0.5)']),
+    Arm('guidedmix', 'GuidedMixup, Guided-SR (saliency-ratio pixels, '
+        'greedy pairs, mix prob 0.5)',
+        ["model.mixer=dict(type='BatchGuidedMix', guided_type='sr', "
+         "prob=0.5, pairing='greedy')", OFF]),
 ]
 
 #: arms whose label reads a model part only one backbone kind has: CAMs
