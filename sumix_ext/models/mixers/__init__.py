@@ -5,12 +5,15 @@ Names carry a ``Batch`` prefix so they never collide with mmpretrain's own
 """
 from .base import (BaseMixer, MixOutput, as_lam_tensor, check_alpha,
                    mix_scores, partner_in_mix)
+from .alignmix import (BatchAlignMix, align_mix, alignment,
+                       sinkhorn_plan)
 from .builder import build_mixer, known_mixers
 from .cutmix import BatchCutMix
 from .fmix import BatchFMix
 from .gridmix import BatchGridMix
 from .guidedmix import (BatchGuidedMix, gradient_saliency, greedy_pairing,
                         guided_mask, guided_sr_saliency)
+from .manifoldmix import BatchManifoldMix, manifold_mix
 from .mixup import BatchMixup
 from .random_mixer import RandomMixer
 from .resizemix import BatchResizeMix
@@ -34,5 +37,6 @@ __all__ = [
     'semantic_share', 'BatchSnapMix', 'semantic_percent_map',
     'snapmix_ratios', 'BatchTransMix', 'token_mask', 'transmix_lam',
     'BatchGuidedMix', 'guided_sr_saliency', 'gradient_saliency',
-    'greedy_pairing', 'guided_mask'
+    'greedy_pairing', 'guided_mask', 'BatchManifoldMix', 'manifold_mix',
+    'BatchAlignMix', 'align_mix', 'alignment', 'sinkhorn_plan'
 ]
