@@ -1,23 +1,15 @@
 r"""GuidedMixup (Kang & Kim, AAAI 2023, "GuidedMixup: An Efficient Mixup
-Strategy Guided by Saliency Maps").
+Strategy Guided by Saliency Maps"): every pixel blends the two images in
+the ratio of their saliency, and the pairs are chosen so that salient
+regions overlap as little as possible.
 
-Every pixel blends the two images in the ratio of their saliency, and the
-pairs are chosen so that salient regions overlap as little as possible.
 Re-implemented from the authors' code (github.com/3neutronstar/GuidedMixup:
 ``mixup.py``/``main.py`` for CIFAR and Tiny-ImageNet,
 ``FGVC/Implementor/guidedmixup.py``, ``pairing.pyx``), vectorised and
-device-agnostic. Two saliency sources, the authors' ``--guided_type``:
-
-* ``'sr'`` (Guided-SR, no model): the spectral-residual map of each image
-  (:func:`guided_sr_saliency`); :class:`BatchGuidedMix` is then a plain
-  mixer;
-* ``'ap'`` (Guided-AP): the input gradient of the current model's
-  cross-entropy on the clean batch (:func:`gradient_saliency`), computed by
-  the classifier's training procedure ``'guidedmix'``
-  (:mod:`sumix_ext.models.classifiers.procedures.guidedmix`).
-
-See docs/mixers.md ("GuidedMixup") for the differences from the authors'
-code and from OpenMixup's port.
+device-agnostic. Saliency: ``'sr'`` (:func:`guided_sr_saliency`, no model)
+or ``'ap'`` (:func:`gradient_saliency` of the model being trained, by the
+classifier's procedure ``'guidedmix'``). docs/mixers.md ("GuidedMixup")
+lists the differences from the authors' code and OpenMixup's port.
 """
 import math
 import numbers
@@ -174,16 +166,11 @@ class BatchGuidedMix(BaseMixer):
     distance of these maps (``pairing='greedy'``) or at random; then
     :math:`m = S_b / (S_a + S_b)` (:func:`guided_mask`),
     ``x_mix = (1 - m) x_a + m x_b`` and ``lam_i = mean(1 - m_i)``, a
-    ``(N,)`` tensor (the authors' label). The mask is reported as the share
-    of ``x_b``, so SUMix's share ratios, the oracle and the fidelity tool
-    read it like any mask.
-
-    ``guided_type='sr'``: the saliency is :func:`guided_sr_saliency` (no
-    model). ``guided_type='ap'``: it is the input gradient of the model
-    being trained; the mixer then names the training procedure
-    ``'guidedmix'`` (:attr:`procedure`), which computes the gradient and
-    calls :meth:`mix_with`. Called on its own (a stock mmpretrain
-    classifier), the ``'ap'`` mixer stops with one line.
+    ``(N,)`` tensor (the authors' label); the mask (share of ``x_b``) is
+    reported, for SUMix's share ratios, the oracle and the fidelity tool.
+    With ``guided_type='ap'`` the mixer names the procedure ``'guidedmix'``
+    (:attr:`procedure`), which takes the input gradient and calls
+    :meth:`mix_with`; called on its own it stops with one line.
 
     Args:
         guided_type (str): ``'sr'`` (default) or ``'ap'``.
