@@ -30,6 +30,8 @@ REFERENCES = [
     ('g/b', 'g', 'b'),
     ('h/b', 'h', 'b'),  # SnapMix vs the plain CutMix step
     ('t/v', 't', 'v'),  # TransMix vs CutMix on the same ViT
+    ('gs/b', 'gs', 'b'),  # GuidedMixup (no model) vs the CutMix step
+    ('ga/b', 'ga', 'b'),  # GuidedMixup, input-gradient saliency
 ]
 LOSS_TARGET_PCT = 1.0
 

@@ -17,6 +17,10 @@ VARIANTS = {
          'head; steady state after the warm-up)',
     'h': '(b) with BatchSnapMix (alpha 1): labels from the clean batch\'s '
          'CAM (one no-grad clean forward)',
+    'gs': '(b) with BatchGuidedMix, Guided-SR (spectral-residual saliency '
+          'ratios, greedy pairs; no model)',
+    'ga': '(b) with BatchGuidedMix, Guided-AP (input-gradient saliency: '
+          'one more clean forward and input backward)',
     'v': 'ViT (deit-tiny arch, 8x8 tokens) + BatchCutMix (TransMix\'s '
          'baseline)',
     't': '(v) with BatchTransMix (CutMix boxes labelled by the class '
@@ -83,6 +87,9 @@ def model_cfg(variant: str, args) -> dict:
         mixer = dict(type='BatchSnapMix', alpha=1.0)
     elif variant == 't':
         mixer = dict(type='BatchTransMix', mixup_alpha=0.0, cutmix_alpha=0.2)
+    elif variant in ('gs', 'ga'):
+        mixer = dict(type='BatchGuidedMix', guided_type=dict(
+            gs='sr', ga='ap')[variant], prob=1.0)
     return dict(
         type='MixupClassifier', backbone=backbone, neck=neck,
         head=dict(type='SUMixHead', num_classes=args.num_classes,

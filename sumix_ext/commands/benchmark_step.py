@@ -23,6 +23,10 @@ equally):
   default set (compiling takes minutes on a CPU): ``--variants b g``.
 * (h) (b) with ``BatchSnapMix`` (labels from the clean batch's class
   activation maps: one extra no-grad forward);
+* (gs) / (ga) (b) with ``BatchGuidedMix`` (GuidedMixup, every batch
+  mixed): Guided-SR (spectral-residual saliency, greedy pairing; no model)
+  and Guided-AP (the input gradient of one more clean forward/backward);
+  gs/b and ga/b are their costs over the CutMix step;
 * (v) / (t) a ViT (mmpretrain's ``deit-tiny`` arch, an 8x8 token grid) with
   ``BatchCutMix`` (v) and with ``BatchTransMix`` (t: the same boxes
   labelled by the class token's attention, read by a hook in the one
