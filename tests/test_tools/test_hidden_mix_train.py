@@ -1,0 +1,60 @@
+"""ManifoldMix and AlignMix configs train one iteration (and validate)
+through ``tools/train.py`` on a tiny copy of their dataset in the real
+on-disk layout, the backbone narrowed; the step logs its draws (``lam``,
+``mix_layer`` / ``aligned``). One Python process runs the four (the tool
+is run with ``runpy``, as ``python tools/train.py`` would run it)."""
+import glob
+import json
+import os.path as osp
+
+from tests.conftest import REPO, run_tool
+from tests.test_datasets.fixtures import make_cifar100, make_tiny_imagenet
+
+CONFIGS = {
+    'cifar100/resnet18_manifoldmix_1xb100-800e_cifar100.py': 'mix_layer',
+    'cifar100/resnet18_alignmix_1xb100-800e_cifar100.py': 'aligned',
+    'tiny_imagenet/resnet18_manifoldmix_1xb100-400e_tiny-imagenet.py':
+    'mix_layer',
+    'tiny_imagenet/resnet18_alignmix_1xb100-400e_tiny-imagenet.py':
+    'aligned',
+}
+
+_DRIVER = '''
+import json, runpy, sys
+for argv in json.loads(sys.argv[1]):
+    sys.argv = argv
+    runpy.run_path(argv[0], run_name='__main__')
+    print('RUN_DONE', argv[1], flush=True)
+'''
+
+
+def test_hidden_state_mixer_configs_train_one_iteration(tmp_path):
+    roots = {'cifar100': make_cifar100(str(tmp_path / 'cifar100')),
+             'tiny_imagenet': str(tmp_path / 'tiny')}
+    make_tiny_imagenet(roots['tiny_imagenet'], 200, 1, 4)
+    runs = []
+    for config in CONFIGS:
+        root = roots[config.split('/')[0]]
+        opts = []
+        for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+            opts += [f'{key}.dataset.data_root={root}', f'{key}.batch_size=2']
+        opts += ['train_dataloader.dataset.indices=2',
+                 'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
+                 'model.backbone.stem_channels=8',
+                 'model.backbone.base_channels=8', 'model.head.in_channels=64',
+                 'default_hooks.logger.interval=1']
+        runs.append([osp.join(REPO, 'tools', 'train.py'),
+                     osp.join(REPO, 'configs', config), '--work-dir',
+                     str(tmp_path / 'w' / osp.basename(config)[:-3]),
+                     '--cfg-options', *opts])
+    proc = run_tool(['-c', _DRIVER, json.dumps(runs)], timeout=600)
+    out = proc.stdout + proc.stderr
+    for config, key in CONFIGS.items():
+        assert f'RUN_DONE {osp.join(REPO, "configs", config)}' in out, config
+        work = tmp_path / 'w' / osp.basename(config)[:-3]
+        assert osp.isfile(work / 'epoch_1.pth'), config
+        log = sorted(glob.glob(str(work / '*' / 'vis_data' / '*.json')))[-1]
+        train = [json.loads(line) for line in open(log)]
+        train = [r for r in train if 'loss' in r]
+        assert len(train) == 1 and {'lam', key} <= set(train[0]), config
+        assert 0 <= train[0]['lam'] <= 1
