@@ -351,3 +351,23 @@ def test_tools_train_runs_guidedmix(guided_type, tmp_path):
                       weights_only=False)
     assert ckpt['meta']['iter'] == 2
     assert torch.isfinite(ckpt['state_dict']['head.fc.weight']).all()
+
+
+def test_gallery_draws_a_guidedmix_row(fmnist_root, tmp_path, monkeypatch):
+    """tools/visualization/vis_mix.py --mixers ... BatchGuidedMix: a row of
+    Guided-SR mixes (per-sample lam, partners never the image itself)."""
+    from sumix_ext.commands import vis_mix
+    seen = []
+    draw = vis_mix.draw
+    monkeypatch.setattr(vis_mix, 'draw', lambda rows, out: (
+        seen.extend(rows), draw(rows, out)))
+    out = str(tmp_path / 'g.png')
+    assert vis_mix.main([
+        DEMO, '--mixers', 'BatchCutMix', 'BatchGuidedMix', '--num', '3',
+        '--out', out, '--cfg-options',
+        f'train_dataloader.dataset.data_root={fmnist_root}',
+        'train_dataloader.dataset.indices=None']) == 0
+    name, images, lams, _ = seen[1]
+    assert name == 'BatchGuidedMix' and images.shape == (3, 28, 28)
+    assert len(set(lams)) == 3 and all(0 < lam < 1 for lam in lams)
+    assert osp.getsize(out) > 0
