@@ -98,11 +98,21 @@ ARMS = [
         'greedy pairs, mix prob 0.5)',
         ["model.mixer=dict(type='BatchGuidedMix', guided_type='sr', "
          "prob=0.5, pairing='greedy')", OFF]),
+    Arm('manifoldmix', 'ManifoldMix (hidden states after 0-2 stages, '
+        'alpha 2)',
+        ["model.mixer=dict(type='BatchManifoldMix', alpha=2.0, "
+         'layers=(0, 1, 2))', OFF]),
+    Arm('alignmix', 'AlignMix (Sinkhorn-aligned last maps / input Mixup, '
+        'alpha 2)',
+        ["model.mixer=dict(type='BatchAlignMix', alpha=2.0, "
+         'input_mix_prob=0.5)', OFF]),
 ]
 
 #: arms whose label reads a model part only one backbone kind has: CAMs
-#: need a CNN's feature maps, TransMix a vision transformer's class token
+#: need a CNN's feature maps, TransMix a vision transformer's class token;
+#: ManifoldMix hooks a CNN's stages, AlignMix its (N, C, h, w) maps
 ARM_BACKBONE = {'snapmix': 'cnn', 'snapmix-a0.2': 'cnn', 'cam': 'cnn',
+                'manifoldmix': 'cnn', 'alignmix': 'cnn',
                 'transmix': 'vit'}
 
 
