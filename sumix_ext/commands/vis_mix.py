@@ -157,6 +157,11 @@ def main(argv=None) -> int:
         rows = []
         for r, name in enumerate(args.mixers):
             mixer = build_mixer(dict(type=name, avoid_self_pair=True))
+            if getattr(mixer, 'mixes_hidden_states', False):
+                raise ValueError(
+                    f'--mixers {name}: it mixes hidden states inside the '
+                    'network, not images, so there is no mixed image to '
+                    'draw; leave it out')
             for k in range(1 if args.first_draw else MAX_REDRAWS):
                 np.random.seed(args.seed + 1000 * r + k)
                 torch.manual_seed(args.seed + 1000 * r + k)

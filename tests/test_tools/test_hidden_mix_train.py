@@ -58,3 +58,24 @@ def test_hidden_state_mixer_configs_train_one_iteration(tmp_path):
         train = [r for r in train if 'loss' in r]
         assert len(train) == 1 and {'lam', key} <= set(train[0]), config
         assert 0 <= train[0]['lam'] <= 1
+
+
+def test_the_gallery_refuses_hidden_state_mixers(fmnist_root, tmp_path,
+                                                 capsys):
+    import pytest
+
+    from sumix_ext.commands import vis_mix
+    demo = osp.join(REPO, 'configs/fashion_mnist/'
+                    'resnet18-w16_cutmix-sumix_1xb64-4e_fmnist.py')
+    for name in ('BatchManifoldMix', 'BatchAlignMix'):
+        with pytest.raises(SystemExit) as exc:
+            vis_mix.main([demo, '--mixers', name, '--num', '2', '--out',
+                          str(tmp_path / 'g.png'), '--cfg-options',
+                          f'train_dataloader.dataset.data_root='
+                          f'{fmnist_root}'])
+        assert exc.value.code != 0
+        err = capsys.readouterr().err
+        errors = [ln for ln in err.splitlines() if ln.startswith('error:')]
+        assert len(errors) == 1 and errors[0].startswith(
+            f'error: --mixers {name}: it mixes hidden states')
+        assert 'Traceback' not in err
