@@ -371,3 +371,24 @@ def test_gallery_draws_a_guidedmix_row(fmnist_root, tmp_path, monkeypatch):
     assert name == 'BatchGuidedMix' and images.shape == (3, 28, 28)
     assert len(set(lams)) == 3 and all(0 < lam < 1 for lam in lams)
     assert osp.getsize(out) > 0
+
+
+def test_gradient_mode_mixes_for_the_analysis_tools_without_training():
+    """guidedmix_mix (the fidelity tool and the gallery with a checkpoint):
+    under no_grad, eval mode, the saliency of the model as it is, no weight
+    gradient, always mixed."""
+    from sumix_ext.models.classifiers.procedures.guidedmix import \
+        guidedmix_mix
+    torch.manual_seed(0)
+    model = build_tiny_classifier(sumix=None, mixer=dict(
+        type='BatchGuidedMix', guided_type='ap', prob=0.0)).eval()
+    x, samples = batch(n=4)
+    y = torch.cat([s.gt_label for s in samples])
+    with torch.no_grad():
+        out = guidedmix_mix(model, model.mixer, x, y)
+    xg = x.clone().requires_grad_(True)
+    g, = torch.autograd.grad(F.cross_entropy(_logits(model, xg), y), xg)
+    want = model.mixer.mix_with(x, gradient_saliency(g))
+    assert torch.equal(out.index, want.index)
+    assert torch.allclose(out.mask, want.mask, atol=1e-6)
+    assert all(p.grad is None for p in model.parameters())

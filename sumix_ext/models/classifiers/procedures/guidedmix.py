@@ -40,6 +40,27 @@ def _logits(model, x: torch.Tensor) -> torch.Tensor:
     return model.head(model.extract_feat(model._memory_format(x)))
 
 
+def saliency_pass(model, inputs: torch.Tensor, target: torch.Tensor,
+                  keep_graph: bool = False):
+    """``(saliency (N, H, W), clean CE)``: the mean cross-entropy of the
+    clean batch (in the model's current mode) and its input gradient's
+    channel RMS; no weight gradient is computed. ``keep_graph``: the CE
+    stays differentiable (it joins the loss)."""
+    x = inputs.detach().requires_grad_(True)
+    with torch.enable_grad():
+        clean = F.cross_entropy(_logits(model, x).float(), target)
+        grad, = torch.autograd.grad(clean, x, retain_graph=keep_graph)
+    return gradient_saliency(grad), clean
+
+
+def guidedmix_mix(model, mixer, x: torch.Tensor, y: torch.Tensor):
+    """Guided-AP's mix of a clean batch outside training (analysis tools:
+    ratio fidelity, gallery): the saliency pass of ``model`` as it is, then
+    :meth:`~sumix_ext.models.mixers.BatchGuidedMix.mix_with` (always
+    mixed)."""
+    return mixer.mix_with(x, saliency_pass(model, x, y)[0])
+
+
 @register_procedure(
     'guidedmix', with_sumix='refuse', check=check_guidedmix,
     sumix_reason="Guided-AP's mix is built from the model's input "
@@ -62,10 +83,9 @@ def guidedmix_loss(model, inputs: torch.Tensor,
         index = torch.arange(inputs.size(0), device=inputs.device)
         return dict(loss=mixed_label_loss(model, logits, target, index, 1.0),
                     lam=torch.ones((), device=inputs.device))
-    x = inputs.detach().requires_grad_(True)
-    clean = F.cross_entropy(_logits(model, x).float(), target)
-    grad, = torch.autograd.grad(clean, x, retain_graph=mixer.clean_lam > 0)
-    mixed = mixer.mix_with(inputs, gradient_saliency(grad))
+    saliency, clean = saliency_pass(model, inputs, target,
+                                    keep_graph=mixer.clean_lam > 0)
+    mixed = mixer.mix_with(inputs, saliency)
     logits = _logits(model, mixed.inputs)
     loss = mixed_label_loss(model, logits, target, mixed.index, mixed.lam)
     out = dict(lam=mixed.lam.mean(), clean_ce=clean.detach())
