@@ -27,6 +27,11 @@ MMCV_EXTRAS = {
     'lite': ['mmcv-lite>=2.0.0,<2.3.0'],
     'mmcv': ['mmcv>=2.0.0,<2.3.0'],
 }
+#: optional methods: PuzzleMix's graph cut (``BatchPuzzleMix`` says so in
+#: one line when it is missing; nothing else needs it)
+METHOD_EXTRAS = {
+    'puzzlemix': ['gco-wrapper>=3.0.8'],
+}
 
 
 # Ranges, so that installing us into an existing OpenMMLab environment
@@ -61,7 +66,7 @@ setup(
     packages=find_packages(include=['sumix_ext', 'sumix_ext.*']),
     python_requires='>=3.10',
     install_requires=INSTALL_REQUIRES,
-    extras_require=dict(MMCV_EXTRAS,
+    extras_require=dict(MMCV_EXTRAS, **METHOD_EXTRAS,
                         tests=read_requirements('requirements-test.txt')),
     license='Apache-2.0',
     classifiers=[

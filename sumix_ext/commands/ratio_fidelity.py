@@ -33,11 +33,12 @@ def parse_args(argv=None):
                        num_images_default=1024)
     parser.add_argument('--mixers', nargs='+',
                         default=[m for m in FIDELITY_MIXERS
-                                 if m != 'TransMix'],
+                                 if m not in ('TransMix', 'PuzzleMix')],
                         choices=list(FIDELITY_MIXERS),
                         help='TransMix (labels from the class token '
                         'attention) needs a vision-transformer checkpoint '
-                        'and is scored only when named')
+                        'and PuzzleMix (mixes with the input gradient) a '
+                        'checkpoint; both are scored only when named')
     parser.add_argument('--batch-sizes', nargs='+', type=int,
                         default=[8, 32, 64, 128, 256])
     parser.add_argument('--variants', nargs='+',
@@ -97,8 +98,15 @@ def main(argv=None) -> dict:
         runs = [('area lam', None)] + models
         scores, panels, md = {}, {}, []
         for mixer in args.mixers:
+            # a mixer that mixes with the model has no model-free run
+            mixer_runs = models if rf.mixes_with_model(
+                rf.FIDELITY_MIXERS[mixer]) else runs
+            if not mixer_runs:
+                raise ValueError(f'--mixers {mixer}: it mixes with the '
+                                 "model's input gradients; give a "
+                                 'checkpoint')
             for bs in args.batch_sizes:
-                for label, model in runs:
+                for label, model in mixer_runs:
                     ratios = rf.gather_ratios(
                         images, labels, rf.FIDELITY_MIXERS[mixer], bs,
                         object_map, model, variants, args.seed)

@@ -8,7 +8,7 @@ from typing import Dict
 
 import torch
 
-from ..models.classifiers.procedures import procedure_of
+from ..models.classifiers.procedures import mix_batch, procedure_of
 from ..models.classifiers.procedures.snapmix import snapmix_labels
 from ..models.classifiers.procedures.transmix import transmix_labels
 
@@ -17,7 +17,16 @@ LABEL_RULE_NAMES = ('snapmix rho_a', 'snapmix rho_a / (rho_a + rho_b)',
                     'transmix', 'transmix attention only')
 
 __all__ = ['LABEL_RULE_NAMES', 'label_rule_ratios', 'snapmix_labels',
-           'transmix_labels']
+           'transmix_labels', 'mix_batch', 'mixes_with_model']
+
+
+def mixes_with_model(mixer_cfg: dict) -> bool:
+    """Whether the mixer of ``mixer_cfg`` needs the model to mix (its
+    procedure's ``mix``, e.g. PuzzleMix): the fidelity tool then scores it
+    only with a checkpoint."""
+    from ..models.mixers import build_mixer
+    proc = procedure_of(build_mixer(dict(mixer_cfg)))
+    return proc is not None and proc.mix is not None
 
 
 def label_rule_ratios(model: torch.nn.Module, mixer, x: torch.Tensor,

@@ -30,7 +30,8 @@ from ..models.losses import sumix_terms
 from ..models.mixers import (as_lam_tensor, build_mixer, pixel_mass,
                              semantic_share, spectral_residual_saliency)
 from .label_rule_fidelity import (LABEL_RULE_NAMES,  # noqa: F401
-                                  label_rule_ratios, snapmix_labels)
+                                  label_rule_ratios, mix_batch,
+                                  mixes_with_model, snapmix_labels)
 from .sumix_strength import strength_table, sumix_strength  # noqa: F401
 
 #: the mask-based mixers, with their library defaults
@@ -45,6 +46,11 @@ FIDELITY_MIXERS: Dict[str, dict] = {
     # CutMix's boxes (alpha 0.2), labelled by a ViT's attention
     'TransMix': dict(type='BatchTransMix', mixup_alpha=0.0,
                      cutmix_alpha=0.2),
+    # mixes with the checkpoint's input gradients; label = its exact mask
+    # share (lam), truth maps moved with its block transport; the grids of
+    # the 28-px Fashion-MNIST study
+    'PuzzleMix': dict(type='BatchPuzzleMix', block_num=(2, 4, 7, 14),
+                      t_size=-1),
 }
 
 #: ratio forms scored by default: name -> SUMixLoss ratio keywords
@@ -174,7 +180,7 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
         for start in range(0, images.size(0) - batch_size + 1, batch_size):
             idx = order[start:start + batch_size]
             x, y = images[idx], labels[idx]
-            mixed = mixer(x)
+            mixed = mix_batch(model, mixer, x, y)
             lam = as_lam_tensor(mixed.lam, x.size(0), x.device)
             truth = object_map[idx] if isinstance(
                 object_map, torch.Tensor) else object_map(x)

@@ -46,7 +46,7 @@ from typing import Optional, Tuple
 import torch
 import torch.nn.functional as F
 
-from ..mixers.base import MixOutput, partner_in_mix
+from ..mixers.base import MixOutput, partner_in_mix, self_in_mix
 from ..mixers.saliency_map import spectral_residual_saliency
 from ..mixers.true_share import semantic_share
 
@@ -211,7 +211,7 @@ def cam_share(feats: torch.Tensor, fc_weight: torch.Tensor,
         cams = class_activation_maps(feats.detach(), fc_weight.detach(),
                                      target, size)
         m = mixed.mask.to(device=cams.device, dtype=torch.float32)
-        c_a = ((1 - m) * cams).sum(dim=(1, 2, 3))
+        c_a = ((1 - m) * self_in_mix(mixed, cams)).sum(dim=(1, 2, 3))
         c_b = (m * partner_in_mix(mixed, cams)).sum(dim=(1, 2, 3))
         return c_a / (c_a + c_b).clamp(min=eps)
 

@@ -4,7 +4,9 @@ Names carry a ``Batch`` prefix so they never collide with mmpretrain's own
 ``Mixup``/``CutMix``/``ResizeMix``. See ``docs/mixers.md``.
 """
 from .base import (BaseMixer, MixOutput, as_lam_tensor, check_alpha,
-                   mix_scores, partner_in_mix)
+                   mix_scores, partner_in_mix, self_in_mix)
+from .block_transport import (BlockTransport, move_blocks, plan_sources,
+                              transport_plan)
 from .alignmix import (BatchAlignMix, align_mix, alignment,
                        sinkhorn_plan)
 from .builder import build_mixer, known_mixers
@@ -15,6 +17,7 @@ from .guidedmix import (BatchGuidedMix, gradient_saliency, greedy_pairing,
                         guided_mask, guided_sr_saliency)
 from .manifoldmix import BatchManifoldMix, manifold_mix
 from .mixup import BatchMixup
+from .puzzlemix import BatchPuzzleMix
 from .random_mixer import RandomMixer
 from .resizemix import BatchResizeMix
 from .saliency_map import spectral_residual_saliency
@@ -37,6 +40,8 @@ __all__ = [
     'semantic_share', 'BatchSnapMix', 'semantic_percent_map',
     'snapmix_ratios', 'BatchTransMix', 'token_mask', 'transmix_lam',
     'BatchGuidedMix', 'guided_sr_saliency', 'gradient_saliency',
-    'greedy_pairing', 'guided_mask', 'BatchManifoldMix', 'manifold_mix',
+    'greedy_pairing', 'guided_mask', 'self_in_mix', 'BlockTransport',
+    'move_blocks', 'plan_sources', 'transport_plan', 'BatchPuzzleMix',
+    'BatchManifoldMix', 'manifold_mix',
     'BatchAlignMix', 'align_mix', 'alignment', 'sinkhorn_plan'
 ]

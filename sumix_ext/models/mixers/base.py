@@ -25,6 +25,8 @@ from typing import NamedTuple, Optional, Tuple, Union
 import numpy as np
 import torch
 
+from .block_transport import BlockTransport
+
 Lam = Union[float, torch.Tensor]
 
 
@@ -50,6 +52,9 @@ class MixOutput(NamedTuple):
         source (tuple[int, int, int, int], optional): ``(y1, x1, h, w)``
             of the crop of ``x_b`` that was resized into ``paste``
             (SnapMix's asymmetric boxes); None: the whole ``x_b``.
+        transport (BlockTransport, optional): The blocks of ``x_a`` and
+            ``x_b`` moved before masking (PuzzleMix; :func:`self_in_mix` and
+            :func:`partner_in_mix` move maps alike); None: nothing moved.
 
     A mix with **nothing pasted** (SnapMix's empty box, which leaves the
     batch unmixed) is ``inputs = x``, ``lam = 1.0``, an all-zero ``mask``
@@ -63,12 +68,14 @@ class MixOutput(NamedTuple):
     mask: Optional[torch.Tensor] = None
     paste: Optional[Tuple[int, int, int, int]] = None
     source: Optional[Tuple[int, int, int, int]] = None
+    transport: Optional[BlockTransport] = None
 
 
 def partner_in_mix(out: MixOutput, maps: torch.Tensor) -> torch.Tensor:
     """Per-pixel maps of ``x_b`` as placed in the mixed images.
 
-    ``maps[index]`` for every mixer that pastes ``x_b`` in place; for
+    ``maps[index]`` for every mixer that pastes ``x_b`` in place; moved
+    block by block as ``x_b`` was for PuzzleMix (``out.transport``); for
     ResizeMix (``out.paste = (y1, x1, h, w)``) ``maps[index]`` resized
     (bilinear) into that box of an all-zero canvas; for SnapMix
     (``out.source`` too) the source crop of ``maps[index]`` resized into
@@ -83,6 +90,8 @@ def partner_in_mix(out: MixOutput, maps: torch.Tensor) -> torch.Tensor:
         torch.Tensor: ``(N, C, H, W)`` maps aligned with ``out.inputs``.
     """
     partner = maps[out.index]
+    if out.transport is not None:
+        return out.transport.place_b(partner)
     if out.paste is None:
         return partner
     import torch.nn.functional as F
@@ -99,6 +108,14 @@ def partner_in_mix(out: MixOutput, maps: torch.Tensor) -> torch.Tensor:
         partner.float(), size=(h, w), mode='bilinear',
         align_corners=corners).to(canvas.dtype)
     return canvas
+
+
+def self_in_mix(out: MixOutput, maps: torch.Tensor) -> torch.Tensor:
+    """Maps of ``x_a`` as placed in the mix: ``maps``, or moved block by
+    block as ``x_a`` was (PuzzleMix's ``out.transport``)."""
+    if out.transport is not None:
+        return out.transport.place_a(maps)
+    return maps
 
 
 def check_alpha(alpha, name: str = 'alpha', owner: str = 'mixer') -> float:

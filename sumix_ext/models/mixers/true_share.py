@@ -7,7 +7,7 @@ from typing import Callable, Optional, Sequence, Union
 import torch
 from mmpretrain.registry import BATCH_AUGMENTS
 
-from .base import MixOutput, mix_scores, partner_in_mix
+from .base import MixOutput, mix_scores, partner_in_mix, self_in_mix
 from .builder import build_mixer
 
 
@@ -56,7 +56,9 @@ def semantic_share(out: MixOutput, objectness: torch.Tensor,
         \sum m_i\,o'_{b,i}}
 
     where :math:`o'_b` is ``x_b``'s map placed as the mixer placed ``x_b``
-    (:func:`~sumix_ext.models.mixers.base.partner_in_mix`). An image with
+    (:func:`~sumix_ext.models.mixers.base.partner_in_mix`; :math:`o_a` too
+    is moved where the mixer moved ``x_a``'s blocks,
+    :func:`~sumix_ext.models.mixers.base.self_in_mix`). An image with
     no object mass at all gets ``s = lam`` (nothing to correct).
 
     Args:
@@ -74,7 +76,7 @@ def semantic_share(out: MixOutput, objectness: torch.Tensor,
                          'mask-based mixer such as BatchCutMix or BatchFMix')
     o = objectness.float()
     m = out.mask.to(device=o.device, dtype=torch.float32)
-    kept_a = ((1 - m) * o).sum(dim=(1, 2, 3))
+    kept_a = ((1 - m) * self_in_mix(out, o)).sum(dim=(1, 2, 3))
     pasted_b = (m * partner_in_mix(out, o)).sum(dim=(1, 2, 3))
     total = kept_a + pasted_b
     lam = out.lam

@@ -54,6 +54,12 @@ class MixProcedure:
         uses_mix_loss (bool): Whether it trains with the mixed-label loss
             (``mixed_label_loss``, so ``model.mix_loss`` such as DecoupleMix
             applies); False for a label rule of its own (SnapMix).
+        mix (callable, optional): ``mix(model, mixer, x, y) ->
+            MixOutput``: the method's mix of a clean batch outside
+            training by ``mixer`` with ``model``'s help, for the
+            analysis tools (ratio fidelity, gallery), where the mix itself
+            needs the model (PuzzleMix: input gradients); None:
+            ``model.mixer(x)`` (:func:`mix_batch`).
     """
     name: str
     train: Callable
@@ -62,13 +68,15 @@ class MixProcedure:
     label_ratios: Optional[Callable] = None
     sumix_reason: str = ''
     uses_mix_loss: bool = True
+    mix: Optional[Callable] = None
 
 
 def register_procedure(name: str, with_sumix: str = 'refuse',
                        check: Optional[Callable] = None,
                        label_ratios: Optional[Callable] = None,
                        sumix_reason: str = '',
-                       uses_mix_loss: bool = True) -> Callable:
+                       uses_mix_loss: bool = True,
+                       mix: Optional[Callable] = None) -> Callable:
     """Decorator registering ``train`` as procedure ``name``."""
     if with_sumix not in WITH_SUMIX:
         raise ValueError(f'with_sumix must be one of {WITH_SUMIX}, got '
@@ -79,7 +87,7 @@ def register_procedure(name: str, with_sumix: str = 'refuse',
             raise KeyError(f'procedure {name!r} is already registered')
         MIX_PROCEDURES[name] = MixProcedure(name, train, with_sumix, check,
                                             label_ratios, sumix_reason,
-                                            uses_mix_loss)
+                                            uses_mix_loss, mix)
         return train
 
     return wrap
@@ -96,6 +104,19 @@ def procedure_of(mixer) -> Optional[MixProcedure]:
                        f'no registered procedure; known: '
                        f'{sorted(MIX_PROCEDURES)}')
     return MIX_PROCEDURES[name]
+
+
+def mix_batch(model, mixer, x, y):
+    """The mix of a clean batch as its method makes it, for the analysis
+    tools: the procedure's ``mix(model, mixer, x, y)`` where the mix
+    needs the model, else ``mixer(x)``."""
+    proc = procedure_of(mixer)
+    if proc is None or proc.mix is None:
+        return mixer(x)
+    if model is None:
+        raise ValueError(f'{type(mixer).__name__} mixes with the model '
+                         '(its training procedure); give a checkpoint')
+    return proc.mix(model, mixer, x, y)
 
 
 def active_procedure(model) -> Optional[MixProcedure]:
@@ -145,4 +166,5 @@ def _register_all() -> None:
 _register_all()
 
 __all__ = ['MIX_PROCEDURES', 'MixProcedure', 'register_procedure',
-           'procedure_of', 'active_procedure', 'check_procedure']
+           'procedure_of', 'active_procedure', 'check_procedure',
+           'mix_batch']
