@@ -32,6 +32,8 @@ REFERENCES = [
     ('t/v', 't', 'v'),  # TransMix vs CutMix on the same ViT
     ('gs/b', 'gs', 'b'),  # GuidedMixup (no model) vs the CutMix step
     ('ga/b', 'ga', 'b'),  # GuidedMixup, input-gradient saliency
+    ('mm/b', 'mm', 'b'),  # ManifoldMix (hidden-state Mixup) vs CutMix
+    ('al/b', 'al', 'b'),  # AlignMix (Sinkhorn on the last maps) vs CutMix
 ]
 LOSS_TARGET_PCT = 1.0
 

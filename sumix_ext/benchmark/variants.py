@@ -21,6 +21,10 @@ VARIANTS = {
           'ratios, greedy pairs; no model)',
     'ga': '(b) with BatchGuidedMix, Guided-AP (input-gradient saliency: '
           'one more clean forward and input backward)',
+    'mm': '(b) with BatchManifoldMix (alpha 2, layers 0-2): Mixup of a '
+          'drawn stage\'s input by a one-pass hook',
+    'al': '(b) with BatchAlignMix (alpha 2): Sinkhorn-aligned last maps on '
+          'half of the steps, input Mixup on the others',
     'v': 'ViT (deit-tiny arch, 8x8 tokens) + BatchCutMix (TransMix\'s '
          'baseline)',
     't': '(v) with BatchTransMix (CutMix boxes labelled by the class '
@@ -90,6 +94,10 @@ def model_cfg(variant: str, args) -> dict:
     elif variant in ('gs', 'ga'):
         mixer = dict(type='BatchGuidedMix', guided_type=dict(
             gs='sr', ga='ap')[variant], prob=1.0)
+    elif variant == 'mm':
+        mixer = dict(type='BatchManifoldMix', alpha=2.0, layers=(0, 1, 2))
+    elif variant == 'al':
+        mixer = dict(type='BatchAlignMix', alpha=2.0)
     return dict(
         type='MixupClassifier', backbone=backbone, neck=neck,
         head=dict(type='SUMixHead', num_classes=args.num_classes,

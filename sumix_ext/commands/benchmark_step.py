@@ -27,6 +27,10 @@ equally):
   mixed): Guided-SR (spectral-residual saliency, greedy pairing; no model)
   and Guided-AP (the input gradient of one more clean forward/backward);
   gs/b and ga/b are their costs over the CutMix step;
+* (mm) / (al) (b) with ``BatchManifoldMix`` (Mixup of a drawn stage's
+  input by a one-pass forward hook) and ``BatchAlignMix`` (Sinkhorn
+  alignment of the last feature maps on half of the steps, drawn, an
+  input Mixup on the others: time it over many repeats); mm/b and al/b;
 * (v) / (t) a ViT (mmpretrain's ``deit-tiny`` arch, an 8x8 token grid) with
   ``BatchCutMix`` (v) and with ``BatchTransMix`` (t: the same boxes
   labelled by the class token's attention, read by a hook in the one
