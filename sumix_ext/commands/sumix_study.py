@@ -106,6 +106,13 @@ ARMS = [
         'alpha 2)',
         ["model.mixer=dict(type='BatchAlignMix', alpha=2.0, "
          'input_mix_prob=0.5)', OFF]),
+    # 28-px images: grids that divide 28 (blocks of 14, 7, 4 and 2 px, as
+    # the authors' 16..2 px at 32 px) and the transport on the cut's blocks
+    # (t_size -1: CIFAR's t_size 4 does not divide 14 or 7)
+    Arm('puzzlemix', 'PuzzleMix (alpha 1, graph cut on 2/4/7/14 grids, '
+        'transport)',
+        ["model.mixer=dict(type='BatchPuzzleMix', alpha=1.0, "
+         'block_num=(2, 4, 7, 14), t_size=-1)', OFF]),
 ]
 
 #: arms whose label reads a model part only one backbone kind has: CAMs
