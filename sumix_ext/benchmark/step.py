@@ -34,6 +34,7 @@ REFERENCES = [
     ('ga/b', 'ga', 'b'),  # GuidedMixup, input-gradient saliency
     ('mm/b', 'mm', 'b'),  # ManifoldMix (hidden-state Mixup) vs CutMix
     ('al/b', 'al', 'b'),  # AlignMix (Sinkhorn on the last maps) vs CutMix
+    ('pz/b', 'pz', 'b'),  # PuzzleMix (saliency pass, graph cut) vs CutMix
 ]
 LOSS_TARGET_PCT = 1.0
 
@@ -95,6 +96,11 @@ def bench_mixers(args) -> Dict[str, object]:
             mixer = build_mixer(dict(type=name))
         except Exception as exc:  # a mixer without usable defaults
             out[name] = f'not built with defaults: {exc}'.splitlines()[0]
+            continue
+        try:
+            mixer(x)
+        except Exception:  # mixes with the model (PuzzleMix)
+            out[name] = 'not run on images alone (see its step variant)'
             continue
         out[name] = 1e-3 * median_ms(lambda: mixer(x),
                                      args.component_repeats, 2,

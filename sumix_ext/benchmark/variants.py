@@ -25,6 +25,8 @@ VARIANTS = {
           'drawn stage\'s input by a one-pass hook',
     'al': '(b) with BatchAlignMix (alpha 2): Sinkhorn-aligned last maps on '
           'half of the steps, input Mixup on the others',
+    'pz': '(b) with BatchPuzzleMix (CIFAR settings: input-gradient '
+          'saliency pass, graph cut per sample on the CPU, transport)',
     'v': 'ViT (deit-tiny arch, 8x8 tokens) + BatchCutMix (TransMix\'s '
          'baseline)',
     't': '(v) with BatchTransMix (CutMix boxes labelled by the class '
@@ -98,6 +100,8 @@ def model_cfg(variant: str, args) -> dict:
         mixer = dict(type='BatchManifoldMix', alpha=2.0, layers=(0, 1, 2))
     elif variant == 'al':
         mixer = dict(type='BatchAlignMix', alpha=2.0)
+    elif variant == 'pz':
+        mixer = dict(type='BatchPuzzleMix')  # = the CIFAR-100 config's
     return dict(
         type='MixupClassifier', backbone=backbone, neck=neck,
         head=dict(type='SUMixHead', num_classes=args.num_classes,

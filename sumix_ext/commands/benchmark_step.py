@@ -31,6 +31,10 @@ equally):
   input by a one-pass forward hook) and ``BatchAlignMix`` (Sinkhorn
   alignment of the last feature maps on half of the steps, drawn, an
   input Mixup on the others: time it over many repeats); mm/b and al/b;
+* (pz) (b) with ``BatchPuzzleMix`` (the CIFAR-100 config's settings: an
+  eval-mode clean forward and input backward for the saliency, the graph
+  cut solved per sample on the CPU by gco, the block transport); pz/b,
+  e.g. ``--variants b pz``;
 * (v) / (t) a ViT (mmpretrain's ``deit-tiny`` arch, an 8x8 token grid) with
   ``BatchCutMix`` (v) and with ``BatchTransMix`` (t: the same boxes
   labelled by the class token's attention, read by a hook in the one

@@ -42,12 +42,13 @@ def test_benchmark_table_and_json(tmp_path):
                 '| BatchGuidedMix |',
                 '| (mm) (b) with BatchManifoldMix', '| mm/b (reference) |',
                 '| (al) (b) with BatchAlignMix', '| al/b (reference) |',
+                '| (pz) (b) with BatchPuzzleMix', '| pz/b (reference) |',
                 '| SUMixLoss (fwd+bwd) |', '| BatchCutMix |'):
         assert row in table, row
     res = json.loads(out.read_text())
     assert set(res['variants']) == {'a', 'b', 'c', 'd', 'e', 'f', 'h', 'v',
-                                    't', 'gs', 'ga', 'mm', 'al', 'p1',
-                                    'p2'}
+                                    't', 'gs', 'ga', 'mm', 'al', 'pz',
+                                    'p1', 'p2'}
     for v in res['variants'].values():
         assert v['median_ms'] > 0 and len(v['times_ms']) == 1
     assert set(res['ratios']) == {'b/a', 'c/b', 'd/b', 'f/b'}

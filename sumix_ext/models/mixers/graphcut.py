@@ -89,7 +89,7 @@ def graphcut_terms(saliency: torch.Tensor, images01: torch.Tensor,
         showing ``x_a`` / ``x_b`` at each block, ``(N, g-1, g)`` and
         ``(N, g, g-1)`` edge weights (without the smoothness ``beta'``).
     """
-    n, w = saliency.size(0), saliency.size(-1)
+    w = saliency.size(-1)
     block = w // grid
     neigh = min(neigh_size, block)
     scale = beta / grid / 16 * gamma

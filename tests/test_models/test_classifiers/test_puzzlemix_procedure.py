@@ -172,8 +172,8 @@ def test_the_analysis_mix_and_its_fidelity_truth():
     assert mixed.transport is not None and mixed.lam.shape == (8, )
     truth = x.abs().mean(1, keepdim=True)
     ratios = gather_ratios(x, y, MIXER, 4, truth, model, variants={})
-    assert ratios['s'].shape == (8, ) and ((ratios['s'] >= 0) &
-                                          (ratios['s'] <= 1)).all()
+    s = ratios['s']
+    assert s.shape == (8, ) and ((s >= 0) & (s <= 1)).all()
     with pytest.raises(ValueError, match='give a checkpoint'):
         gather_ratios(x, y, MIXER, 4, truth, None, variants={})
 
