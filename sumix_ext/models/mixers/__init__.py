@@ -6,7 +6,7 @@ Names carry a ``Batch`` prefix so they never collide with mmpretrain's own
 from .base import (BaseMixer, MixOutput, as_lam_tensor, check_alpha,
                    mix_scores, partner_in_mix, self_in_mix)
 from .block_transport import (BlockTransport, move_blocks, plan_sources,
-                              transport_plan)
+                              transport_plan, transport_sources)
 from .alignmix import (BatchAlignMix, align_mix, alignment,
                        sinkhorn_plan)
 from .builder import build_mixer, known_mixers
@@ -41,7 +41,8 @@ __all__ = [
     'snapmix_ratios', 'BatchTransMix', 'token_mask', 'transmix_lam',
     'BatchGuidedMix', 'guided_sr_saliency', 'gradient_saliency',
     'greedy_pairing', 'guided_mask', 'self_in_mix', 'BlockTransport',
-    'move_blocks', 'plan_sources', 'transport_plan', 'BatchPuzzleMix',
+    'move_blocks', 'plan_sources', 'transport_plan', 'transport_sources',
+    'BatchPuzzleMix',
     'BatchManifoldMix', 'manifold_mix',
     'BatchAlignMix', 'align_mix', 'alignment', 'sinkhorn_plan'
 ]

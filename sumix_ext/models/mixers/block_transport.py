@@ -11,21 +11,25 @@ OpenMixup), re-implemented here vectorised over the batch:
   squared distance of the two blocks' grid positions over
   :math:`(g - 1)^2` (:func:`block_cost`), :math:`s_i` block :math:`i`'s
   saliency and :math:`z_j = 1` where the mask shows the image;
-* ``g`` rounds of: every source block picks its cheapest destination; where
-  several pick one, the cheapest of them wins (ties and a destination whose
-  pickers all cost more than 0 go to the lowest row index, which may be a
-  block that did not pick it: then nobody wins it, as in the authors' code);
-  each loser's cost of that destination grows by 1.
-  The winners of the last round are the plan.
+* ``g`` rounds of: every source block picks its cheapest destination; a
+  destination goes to the cheapest of its pickers, but a block that did not
+  pick it counts 0 there (the authors take the ``argmin`` of ``picks *
+  cost``), so a destination whose pickers all cost 0 or more goes to the
+  lowest row index, which may be a block that did not pick it: then nobody
+  wins it. Each loser's cost of its pick grows by 1. The winners of the
+  last round are the plan.
 
 The plan is a partial permutation: each destination receives at most one
-source block and each block goes to at most one destination; a destination
+source block and each block goes to at most one destination. A destination
 that no block won stays **empty** (zeros, i.e. the mean colour of a
-normalised image), as in the authors' ``transport_image``. The plan is kept
-as ``src`` ``(N, T)``: the source block of every destination, ``-1`` for
-empty; :func:`move_blocks` applies it to images and to any per-pixel map of
-them (object masks, saliency, CAMs), so a mix's truth follows its pixels
-(:class:`BlockTransport`, carried by
+normalised image), as in the authors' ``transport_image``: always harmless
+where the mask hides the image; where it shows it, only a block of exactly
+zero saliency that no salient block claims (a cost of exactly 0, lost on
+the tie), which an input gradient practically never gives. The plan is kept
+as ``src`` ``(N, T)`` (:func:`transport_sources`): the source block of
+every destination, ``-1`` for empty; :func:`move_blocks` applies it to
+images and to any per-pixel map of them (object masks, saliency, CAMs), so
+a mix's truth follows its pixels (:class:`BlockTransport`, carried by
 :class:`~sumix_ext.models.mixers.MixOutput`).
 """
 from typing import NamedTuple
@@ -66,9 +70,18 @@ def block_cost(grid: int, device=None) -> torch.Tensor:
     return d.float() / max(grid - 1, 1) ** 2
 
 
-def transport_plan(show: torch.Tensor, saliency: torch.Tensor,
-                   eps: float) -> torch.Tensor:
-    """The authors' transport plan (module docstring), for a batch.
+def transport_sources(show: torch.Tensor, saliency: torch.Tensor,
+                      eps: float) -> torch.Tensor:
+    """The authors' transport plan (module docstring) for a batch, as the
+    source block of every destination.
+
+    Each round is the authors' (every block picks its cheapest destination
+    by ``argmin``, first index on ties; each destination goes to the
+    ``argmin`` of its column of ``picks * cost``, where a non-picking row
+    counts 0), computed without the dense ``(N, T, T)`` pick and fight
+    matrices: per column, the cheapest pick and the first row reaching it,
+    and the first row that did not pick it; a tie with a non-picker's 0
+    goes to the lower row, as ``argmin``.
 
     Args:
         show (torch.Tensor): ``(N, g, g)`` where the mask shows the image
@@ -78,21 +91,53 @@ def transport_plan(show: torch.Tensor, saliency: torch.Tensor,
         eps (float): Weight of the distance cost (``t_eps``).
 
     Returns:
-        torch.Tensor: ``(N, T, T)`` float 0/1 plan, ``plan[n, i, j] = 1``
-        when block ``i`` moves to ``j``; at most one 1 per row and column.
+        torch.Tensor: ``(N, T)`` long, the source block of every
+        destination (``-1``: none), ``T = g * g``.
     """
     n, g = show.size(0), show.size(-1)
-    z = (show > 0).float().reshape(n, 1, g * g)
+    t = g * g
+    z = (show > 0).float().reshape(n, 1, t)
     cost = eps * block_cost(g, show.device)[None] - saliency.float(
-    ).reshape(n, g * g, 1) * z
-    win = torch.zeros_like(cost)
-    for _ in range(g):  # g rounds, as the authors (not a per-sample loop)
-        pick = torch.zeros_like(cost).scatter_(
-            -1, cost.argmin(-1, keepdim=True), 1)
-        best = (pick * cost).argmin(-2, keepdim=True)
-        win = torch.zeros_like(cost).scatter_(-2, best, 1) * pick
-        cost = cost + (pick - win)
-    return win
+    ).reshape(n, t, 1) * z
+    rows = torch.arange(t, device=show.device).expand(n, t)
+    flat = cost.view(n * t, t)
+    pick = cost.argmin(-1)  # (N, T): each row's destination
+    lost = torch.zeros_like(pick, dtype=torch.bool)
+    for r in range(g):  # g rounds, as the authors (not a per-sample loop)
+        if r:  # only a loser's costs changed: only its pick can change
+            again = lost.flatten().nonzero()[:, 0]
+            pick.view(-1)[again] = flat[again].argmin(-1)
+        value = cost.gather(-1, pick[..., None])[..., 0]
+        low = torch.full_like(value, float('inf')).scatter_reduce(
+            1, pick, value, 'amin')  # cheapest pick per column
+        first = torch.full_like(pick, t).scatter_reduce(
+            1, pick, torch.where(value == low.gather(1, pick), rows,
+                                 torch.full_like(rows, t)), 'amin')
+        count = torch.zeros_like(pick).scatter_add(1, pick,
+                                                   torch.ones_like(pick))
+        # the first row that did not pick column j: 0 unless row 0 did
+        differs = pick != pick[:, :1]
+        other = torch.where(differs.any(1), differs.float().argmax(1),
+                            torch.full_like(pick[:, 0], t))
+        non_picker = torch.zeros_like(pick).scatter(1, pick[:, :1],
+                                                    other[:, None])
+        won = (count > 0) & ((low < 0) | (count == t) |
+                             ((low == 0) & (first < non_picker)))
+        src = torch.where(won, first, torch.full_like(first, -1))
+        lost = src.gather(1, pick) != rows
+        cost.scatter_add_(-1, pick[..., None], lost.float()[..., None])
+    return src
+
+
+def transport_plan(show: torch.Tensor, saliency: torch.Tensor,
+                   eps: float) -> torch.Tensor:
+    """:func:`transport_sources` as the authors' dense ``(N, T, T)`` 0/1
+    plan, ``plan[n, i, j] = 1`` when block ``i`` moves to ``j``."""
+    src = transport_sources(show, saliency, eps)
+    n, t = src.shape
+    plan = torch.zeros(n, t + 1, t, device=src.device)
+    plan.scatter_(1, torch.where(src < 0, t, src)[:, None], 1)
+    return plan[:, :t]
 
 
 def plan_sources(plan: torch.Tensor) -> torch.Tensor:

@@ -19,8 +19,7 @@ import torch.nn.functional as F
 from mmpretrain.registry import BATCH_AUGMENTS
 
 from .base import BaseMixer, MixOutput
-from .block_transport import (BlockTransport, move_blocks, plan_sources,
-                              transport_plan)
+from .block_transport import BlockTransport, move_blocks, transport_sources
 from .graphcut import GCO_MISSING, gco, graphcut_masks
 
 Scale = Tuple[torch.Tensor, torch.Tensor]
@@ -69,7 +68,7 @@ class BatchPuzzleMix(BaseMixer):
     graph-cut mask of share-of-``x_a`` labels per block
     (:func:`~.graphcut.graphcut_masks`); then, with ``transport``, each image
     moves its salient blocks into its own region
-    (:func:`~.block_transport.transport_plan` on a grid of ``t_size``-pixel
+    (:func:`~.block_transport.transport_sources` on a grid of ``t_size``-pixel
     blocks: ``-1`` = the cut's blocks; a ``t_size`` below the block size
     must divide it), and
     ``x_mix = mask_a * T_a(x_a) + (1 - mask_a) * T_b(x_b)``.
@@ -214,10 +213,9 @@ class BatchPuzzleMix(BaseMixer):
             unary = unary / unary.flatten(1).sum(1).clamp(
                 min=1e-12)[:, None, None]
             mask_t = F.interpolate(mask_a, size=w // t)  # nearest
-            src_a = plan_sources(transport_plan(mask_t[:, 0], unary,
-                                                self.t_eps))
-            src_b = plan_sources(transport_plan(1 - mask_t[:, 0],
-                                                unary[index], self.t_eps))
+            src_a = transport_sources(mask_t[:, 0], unary, self.t_eps)
+            src_b = transport_sources(1 - mask_t[:, 0], unary[index],
+                                      self.t_eps)
             moved = BlockTransport(src_a, src_b, t)
             xa, xb = move_blocks(xa, src_a, t), move_blocks(xb, src_b, t)
         mask_a = F.interpolate(mask_a, size=w)  # nearest

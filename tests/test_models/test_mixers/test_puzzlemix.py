@@ -126,6 +126,36 @@ def test_transport_plan_known_permutation():
          [0., 0., 0., 0.]]))
 
 
+def _dense_rounds(show, sal, eps):
+    """The authors' rounds written with dense (N, T, T) pick and fight
+    matrices (their ``mask_transport``), the reference of the fast one."""
+    n, g = show.size(0), show.size(-1)
+    z = (show > 0).float().reshape(n, 1, g * g)
+    cost = eps * block_cost(g)[None] - sal.reshape(n, g * g, 1) * z
+    for _ in range(g):
+        pick = torch.zeros_like(cost).scatter_(-1, cost.min(-1)[1][..., None],
+                                               1)
+        best = (pick * cost).min(-2)[1]
+        win = torch.zeros_like(cost).scatter_(-2, best[:, None], 1) * pick
+        cost = cost + (1 - win) * pick
+    return win
+
+
+@pytest.mark.parametrize('seed', range(6))
+def test_fast_rounds_equal_the_dense_rounds_ties_included(seed):
+    """Random masks and saliency with exact zeros (ties with the
+    non-pickers' 0, blocks staying home at cost 0), grids 2 to 8."""
+    torch.manual_seed(seed)
+    for g in (2, 3, 4, 8):
+        show = (torch.rand(16, g, g) > 0.5).float() * torch.randint(
+            1, 3, (16, g, g)) / 2
+        sal = torch.rand(16, g, g) * (torch.rand(16, g, g) > 0.4)
+        sal = sal / sal.flatten(1).sum(1).clamp(min=1e-12)[:, None, None]
+        for eps in (0.0, 0.3, 0.8, 10.0):
+            assert torch.equal(transport_plan(show, sal, eps),
+                               _dense_rounds(show, sal, eps)), (g, eps)
+
+
 def test_move_blocks_equals_the_dense_plan_product():
     """The authors apply the plan as a matrix product over blocks
     (destination j = sum_i plan[i, j] block_i); the gather is the same."""
