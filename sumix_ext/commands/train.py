@@ -12,6 +12,7 @@ from sumix_ext.apis import (apply_dataloader_defaults, build_runner_from_cfg,
                             cli, cli_errors, finish_distributed, load_config)
 from sumix_ext.apis.runner import unsafe_scope_of
 from sumix_ext.apis.signals import stop_on_signals
+from sumix_ext.engine.runner.run_archive import archive_before_training
 from sumix_ext.engine.work_dir_lock import work_dir_lock
 
 
@@ -110,7 +111,12 @@ def main(argv=None):
         cfg = merge_args(cfg, args)
         # the run owns its work folder from before its first write
         with work_dir_lock(cfg.work_dir), unsafe_scope_of(cfg):
+            # a fresh run never overwrites an earlier run's files
+            archived = archive_before_training(
+                cfg.work_dir, bool(cfg.get('resume')), cfg.get('load_from'))
             runner = build_runner_from_cfg(cfg)
+            if archived is not None:
+                runner.logger.warning(archived.message(runner.work_dir))
             runner.train()
         finish_distributed()
 

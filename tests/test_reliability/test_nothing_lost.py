@@ -10,6 +10,7 @@ import os.path as osp
 import shutil
 import signal
 import subprocess
+import sys
 
 import pytest
 
@@ -51,6 +52,14 @@ def test_a_new_run_keeps_every_file_of_the_finished_run(tmp_path):
     first_id = read_last_run(work)['run_id']
     logs = [d for d in os.listdir(work) if osp.isdir(osp.join(work, d))]
     assert len(logs) == 1  # the first run's timestamped log folder
+    # evaluating a checkpoint of the folder moves nothing
+    test = _run([sys.executable, 'tools/test.py', cfg,
+                 osp.join(work, 'epoch_2.pth'), '--work-dir', work])
+    assert test.returncode == 0, test.stderr[-2000:]
+    assert 'held another run' not in test.stderr
+    assert {f: _digest(osp.join(work, f)) for f in kept} == kept
+    logs = sorted(d for d in os.listdir(work)
+                  if osp.isdir(osp.join(work, d)))[:1]
 
     second = _run(train_cmd(cfg, work, 'randomness.seed=2'))
     assert second.returncode == 0, second.stderr[-2000:]

@@ -55,9 +55,14 @@ class ArchivedRun(NamedTuple):
                 f'before this fresh run writes{tail}')
 
 
-def _earlier_log_folder(work_dir: str) -> str:
-    """The timestamped log folder of the earlier run's last start (the
-    newest one), or a new one named after its newest file's time."""
+def _earlier_log_folder(work_dir: str, record: dict) -> str:
+    """The timestamped log folder of the earlier run's last start: the
+    one ``last_run.json`` names, else the newest one, else a new one named
+    after its newest file's time."""
+    named = record.get('log_dir')
+    if isinstance(named, str) and _STAMP_RE.match(named) and osp.isdir(
+            osp.join(work_dir, named)):
+        return osp.join(work_dir, named)
     stamps = sorted(d for d in os.listdir(work_dir)
                     if _STAMP_RE.match(d) and osp.isdir(osp.join(work_dir,
                                                                  d)))
@@ -74,9 +79,10 @@ def archive_previous_run(work_dir: str) -> Optional[ArchivedRun]:
     """Move the earlier run's top-level files out of ``work_dir``.
 
     Moved: ``*.pth`` checkpoints, ``last_checkpoint``, ``last_run.json``
-    and the dumped config(s) ``*.py``; into the newest timestamped log
-    folder (MMEngine's, the earlier run's last start), else a folder named
-    after the newest of those files' modification time. A file of the same
+    and the dumped config(s) ``*.py``; into the timestamped log folder of
+    the earlier run's last start (``log_dir`` in ``last_run.json``; else the
+    newest such folder), else a folder named after the newest of those
+    files' modification time. A file of the same
     name already there is never replaced (the moved one gets a ``.1``,
     ``.2`` ... suffix before its extension). Leftover ``*.tmp`` files of a
     killed save are not a run's work and are left to the runner.
@@ -100,7 +106,7 @@ def archive_previous_run(work_dir: str) -> Optional[ArchivedRun]:
         return None
     record = read_last_run(work_dir) or {}
     newest = (numbered_checkpoints(work_dir) or [None])[0]
-    folder = _earlier_log_folder(work_dir)
+    folder = _earlier_log_folder(work_dir, record)
     os.makedirs(folder, exist_ok=True)
     moved = []
     for pattern in _RUN_FILES:
@@ -133,3 +139,38 @@ def _repoint_last_checkpoint(folder: str) -> None:
     if named:
         with open(path, 'w') as f:
             f.write(osp.join(folder, osp.basename(named)))
+
+
+def archive_before_training(work_dir: str, resume: bool = False,
+                            load_from: Optional[str] = None
+                            ) -> Optional[ArchivedRun]:
+    """What ``tools/train.py`` does before it builds the runner: for a fresh
+    run (no ``--resume``, or an auto ``--resume`` that finds nothing of the
+    last run) :func:`archive_previous_run`, and the line saying where the
+    files went on stderr (the first line a user sees). Rank 0 only (the
+    rank that writes); evaluation (``tools/test.py``) never calls it, so a
+    checkpoint under test stays where it is.
+
+    Args:
+        work_dir (str): The run's work folder.
+        resume (bool): ``cfg.resume``.
+        load_from (str, optional): ``cfg.load_from`` (with ``resume``: the
+            checkpoint to continue).
+
+    Returns:
+        ArchivedRun | None: See :func:`archive_previous_run`.
+    """
+    import sys
+
+    from ..work_dir_lock import _global_rank
+    from .resume import find_resumable_checkpoint
+    if _global_rank() != 0:
+        return None
+    if resume and (load_from is not None
+                   or find_resumable_checkpoint(work_dir) is not None):
+        return None  # continues a run
+    archived = archive_previous_run(work_dir)
+    if archived is not None:
+        print(archived.message(osp.abspath(work_dir)), file=sys.stderr,
+              flush=True)
+    return archived

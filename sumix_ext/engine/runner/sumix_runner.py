@@ -15,7 +15,6 @@ from .resume import (LEGACY_MAGIC, RUN_FILE, TMP_SUFFIX,  # noqa: F401
                      _fsync, checkpoint_problem, checkpoint_run_id,
                      find_resumable_checkpoint, new_run_id,
                      numbered_checkpoints, read_last_run)
-from .run_archive import archive_previous_run
 from ..checkpoint_match import CheckpointMismatchError, check_checkpoint_fits
 
 #: hooks every run needs (exact resume, pre-flight checks); added when a
@@ -56,10 +55,9 @@ class SUMixRunner(Runner):
     * Auto ``--resume`` uses :func:`find_resumable_checkpoint`: a damaged or
       dangling ``last_checkpoint`` falls back to the newest complete
       checkpoint; leftover ``*.pth.tmp`` files are deleted, never loaded.
-    * A fresh run into a folder holding another run's checkpoints first
-      moves that run's files into its own timestamped log folder
-      (:func:`~sumix_ext.engine.runner.run_archive.archive_previous_run`)
-      and says where: a new run never overwrites a finished one.
+    * ``tools/train.py`` moves an earlier run's files out of the way
+      before a fresh run builds this runner
+      (:func:`~sumix_ext.engine.runner.run_archive.archive_before_training`).
     * A save that fails (a full disk) removes its partial ``.tmp`` and
       names the checkpoint it was writing.
     * An empty dataset is reported by name (MMEngine fails inside numpy
@@ -75,37 +73,10 @@ class SUMixRunner(Runner):
     def __init__(self, *args, **kwargs):
         kwargs['custom_hooks'] = with_required_hooks(
             kwargs.get('custom_hooks'))
-        archived = self._archive_if_fresh(kwargs.get('work_dir'),
-                                          kwargs.get('resume', False),
-                                          kwargs.get('load_from'))
         super().__init__(*args, **kwargs)
-        if archived is not None:
-            self.logger.warning(archived.message(self.work_dir))
         #: id of this run, made at its first start and kept across resumes
         #: (recorded in every checkpoint's ``meta['run_id']``)
         self.run_id: Optional[str] = None
-
-    @staticmethod
-    def _archive_if_fresh(work_dir, resume, load_from):
-        """Before a fresh run (no ``--resume``, or an auto ``--resume``
-        that finds nothing of the last run) writes anything, move the
-        earlier run's checkpoints and config into its own timestamped
-        folder (:func:`archive_previous_run`) and say where on stderr, the
-        first line a user sees. Rank 0 only (the rank that writes)."""
-        import sys
-
-        from ..work_dir_lock import _global_rank
-        if not isinstance(work_dir, str) or _global_rank() != 0:
-            return None
-        if resume and load_from is not None:
-            return None  # continues a named checkpoint
-        if resume and find_resumable_checkpoint(work_dir) is not None:
-            return None  # auto resume of the last run
-        archived = archive_previous_run(work_dir)
-        if archived is not None:
-            print(archived.message(osp.abspath(work_dir)), file=sys.stderr,
-                  flush=True)
-        return archived
 
     @master_only
     def save_checkpoint(self, out_dir: str, filename: str,
@@ -246,9 +217,17 @@ class SUMixRunner(Runner):
         return super().resume(filename, resume_optimizer,
                               resume_param_scheduler, map_location)
 
+    def dump_config(self) -> None:
+        """Deferred to :meth:`train`: the dumped ``<config>.py`` in the
+        work folder is the training run's; evaluating a checkpoint there
+        (``tools/test.py``, whose default work dir is the training folder)
+        must not replace it (the config is at the top of its log)."""
+
     def train(self):
-        """:meth:`Runner.train`, then a warning if any step was skipped for
-        a non-finite loss (``model.nonfinite_loss='skip'``)."""
+        """:meth:`Runner.train` (the config dumped first, see
+        :meth:`dump_config`), then a warning if any step was skipped for a
+        non-finite loss (``model.nonfinite_loss='skip'``)."""
+        Runner.dump_config(self)
         model = super().train()
         guard = getattr(self._unwrapped_model(), 'nonfinite_guard', None)
         if guard is not None and guard.skips:
@@ -284,7 +263,9 @@ class SUMixRunner(Runner):
                 resumed = self._load_from
         self.run_id = (checkpoint_run_id(resumed) if resumed else None) \
             or new_run_id()
-        self._write_run_record(resumed)
+        from mmengine.runner import BaseLoop
+        if isinstance(self._train_loop, BaseLoop):  # not for an evaluation
+            self._write_run_record(resumed)
         return None
 
     @master_only
@@ -292,6 +273,7 @@ class SUMixRunner(Runner):
         import datetime
         import json
         record = dict(run_id=self.run_id, resumed_from=resumed,
+                      log_dir=osp.basename(self.log_dir),
                       started=datetime.datetime.now().isoformat(
                           timespec='seconds'))
         path = osp.join(self.work_dir, RUN_FILE)
