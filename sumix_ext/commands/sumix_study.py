@@ -59,6 +59,10 @@ CONFIG = ('configs/fashion_mnist/study/'
 OFF = 'model.sumix=None'
 FMIX = 'model.mixer.type=BatchFMix'
 SAMPLE = 'model.sumix.lam_reduction=sample'
+#: the AutoMix/SAMix classifier in place of the config's (docs/mixers.md)
+AUTOMIX = ['model.type=AutoMixClassifier', 'model.mixer=None', OFF,
+           'model.alpha=2.0', 'model.mask_stage=2',
+           'model.momentum_end=0.999999']
 #: the study's arms; the config's own model is CutMix + official SUMix
 #: (fast clean pass). The variants' settings were chosen on the validation
 #: split by ratio fidelity (docs/sumix_analysis.md); they weight each sample
@@ -113,14 +117,28 @@ ARMS = [
         'transport)',
         ["model.mixer=dict(type='BatchPuzzleMix', alpha=1.0, "
          'block_num=(2, 4, 7, 14), t_size=-1)', OFF]),
+    # AutoMix / SAMix: a classifier of their own (learned Mix Block and a
+    # momentum encoder), OpenMixup's CIFAR settings; SAMix's value network
+    # has half the stage's channels (w16 stage 3: 64 -> 32; OpenMixup's
+    # 256 -> 128); the regime's schedule (cosine to 0) is kept
+    Arm('automix', 'AutoMix (learned Mix Block, alpha 2)', AUTOMIX + [
+        "model.mix_block=dict(type='PixelMixBlock', up_mode='nearest', "
+        "mask_loss_mode='L1', mask_loss_margin=0.1)"]),
+    Arm('samix', 'SAMix (learned Mixer, alpha 2)', AUTOMIX + [
+        "model.mix_block=dict(type='PixelMixBlock', up_mode='bilinear', "
+        'lam_mul=1.0, lam_residual=True, lam_mul_k=0.25, value_hidden=32, '
+        "x_qk_concat=True, mask_loss_mode='L1+Variance', "
+        'mask_loss_margin=0.1)', 'model.mask_adjust=0.25',
+        "model.mix_block_loss=dict(type='EtaBalancedMixLoss', eta=0.5)"]),
 ]
 
 #: arms whose label reads a model part only one backbone kind has: CAMs
 #: need a CNN's feature maps, TransMix a vision transformer's class token;
-#: ManifoldMix hooks a CNN's stages, AlignMix its (N, C, h, w) maps
+#: ManifoldMix hooks a CNN's stages, AlignMix its (N, C, h, w) maps, as
+#: AutoMix/SAMix's Mix Block does
 ARM_BACKBONE = {'snapmix': 'cnn', 'snapmix-a0.2': 'cnn', 'cam': 'cnn',
                 'manifoldmix': 'cnn', 'alignmix': 'cnn',
-                'transmix': 'vit'}
+                'automix': 'cnn', 'samix': 'cnn', 'transmix': 'vit'}
 
 
 def backbone_kind(cfg) -> str:

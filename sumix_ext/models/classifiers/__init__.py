@@ -1,3 +1,4 @@
+from .automix_classifier import AutoMixClassifier
 from .mixup_classifier import MixupClassifier
 
-__all__ = ['MixupClassifier']
+__all__ = ['MixupClassifier', 'AutoMixClassifier']

@@ -1,0 +1,413 @@
+r"""AutoMix and SAMix: a learned Mix Block beside the classifier.
+
+AutoMix (Liu et al., ECCV 2022) and SAMix (Li et al., arXiv 2111.15454)
+train two things at once: the classifier, on mixes made by a learned mask,
+and the Mix Block that makes the mask, through a momentum (EMA) copy of the
+classifier. One training step on a batch :math:`x` with labels :math:`y`:
+
+1. :math:`\lambda_{mb}, \lambda_{bb} \sim \mathrm{Beta}(\alpha, \alpha)`,
+   two partner permutations :math:`\pi_{mb}, \pi_{bb}`.
+2. The momentum encoder's features of :math:`x` at ``mask_stage``
+   (no gradient) feed the Mix Block twice: mask :math:`M_{mb}` for
+   :math:`(\lambda_{mb}, \pi_{mb})` (with gradient), mask :math:`M_{bb}`
+   for :math:`(\lambda_{bb}, \pi_{bb})` (**detached**; optionally rescaled
+   to mean :math:`\lambda_{bb}` with probability ``mask_adjust``; a
+   constant :math:`\lambda_{bb}` (plain Mixup) when :math:`\lambda_{bb}` is
+   within ``lam_margin`` of 0 or 1).
+3. Losses (summed by mmengine's ``parse_losses``):
+
+   * ``loss_mix_block``: the mixup loss of the **momentum** encoder and
+     its mixup head on :math:`x_{mb} = M_{mb,0} x + M_{mb,1} x[\pi_{mb}]`
+     with label :math:`\lambda_{mb}`; the encoder's parameters are frozen
+     (``requires_grad=False``), so only the Mix Block learns from it
+     (SAMix: ``mix_block_loss=EtaBalancedMixLoss``);
+   * ``loss_mask``: ``mask_loss`` x the Mix Block's mask regulariser on
+     :math:`M_{mb}` (ties its mean to :math:`\lambda_{mb}`);
+   * ``loss_one``: cross-entropy of the online classifier (``backbone ->
+     neck -> head``) on the clean :math:`x` (or on ``aux_mixer``'s
+     hand-crafted mix with its mixed label);
+   * ``loss_mix``: the mixup cross-entropy of the online backbone and a
+     second head, ``head_mix``, on :math:`x_{bb}` made with the detached
+     :math:`M_{bb}`, label :math:`\lambda_{bb}`.
+
+   So the Mix Block gets gradient only from ``loss_mix_block`` and
+   ``loss_mask``, the classifier only from ``loss_one`` and ``loss_mix``.
+4. After the optimizer step (in :meth:`train_step`): the momentum encoder
+   (backbone, neck, ``head_mix``) becomes :math:`\theta_k \leftarrow m
+   \theta_k + (1-m)\theta_q` (parameters; its BatchNorm statistics are its
+   own, from its train-mode forwards, as OpenMixup). :math:`m` follows
+   OpenMixup's ``CosineScheduleHook``: ``momentum`` for the first
+   ``momentum_begin`` of the iterations, then :math:`m_{end} - (m_{end} -
+   m_0)(\cos(\pi t/T) + 1)/2`.
+
+The momentum encoder and the Mix Block are submodules: every checkpoint
+holds them, so ``--resume`` continues exactly. :meth:`predict` is the plain
+classifier (online ``backbone -> neck -> head``).
+
+Reference: OpenMixup ``openmixup/models/classifiers/automix.py``
+(``AutoMixup``) and its CIFAR-100 / Tiny-ImageNet configs; what differs
+is in ``docs/mixers.md`` ("AutoMix and SAMix").
+"""
+import copy
+import math
+from typing import List, Optional
+
+import numpy as np
+import torch
+from mmengine.logging import MessageHub
+from mmengine.optim import OptimWrapper
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+from ..mixers import build_mixer
+from ..utils.mix_block import (PixelMixBlock, adjust_mask,  # noqa: F401
+                               mix_with_mask)
+from .mixup_classifier import MixupClassifier
+from .procedures import procedure_of
+from .procedures.mixed_label import mixed_label_loss
+
+NAME = 'AutoMixClassifier'
+SUMIX_REASON = (
+    f'{NAME}: SUMix is refused: the Mix Block learns its mask against the '
+    'lam label of the mixup loss and the classifier trains on that mask '
+    'with that label, so a SUMix-corrected label would break the pair; set '
+    'model.sumix=None (SUMix runs with MixupClassifier and an image mixer)')
+
+
+def cosine_momentum(base: float, end: Optional[float], it: int,
+                    max_iters: Optional[int], begin: float = 0.) -> float:
+    """OpenMixup's ``CosineScheduleHook`` (``adjust_scope=[begin, 1]``,
+    ``warming_up='constant'``): ``base`` before ``int(begin * max_iters)``,
+    then ``end - (end - base) * (cos(pi it / max_iters) + 1) / 2``; ``base``
+    without an end or outside a run."""
+    if end is None or not max_iters or it < int(max_iters * begin):
+        return base
+    return end - (end - base) * (math.cos(math.pi * it / max_iters) + 1) / 2
+
+
+def without_uncertainty_branch(head: Optional[dict]) -> Optional[dict]:
+    """A ``SUMixHead`` config as mmpretrain's ``LinearClsHead`` (the SUMix
+    branch has nothing to learn here); other heads unchanged."""
+    if isinstance(head, dict) and head.get('type') == 'SUMixHead':
+        head = {k: v for k, v in head.items() if k != 'is_norm'}
+        head['type'] = 'LinearClsHead'
+    return head
+
+
+@MODELS.register_module()
+class AutoMixClassifier(MixupClassifier):
+    """AutoMix / SAMix classifier (see the module docstring).
+
+    Args:
+        backbone (dict): Backbone config (the online encoder).
+        neck (dict, optional): Neck config.
+        head (dict): One-hot head (``predict`` uses it); ``head_mix`` is a
+            second head of the same config. A ``SUMixHead`` becomes a
+            ``LinearClsHead``.
+        mix_block (dict): Mix Block config, e.g. ``dict(type=
+            'PixelMixBlock', up_mode='nearest', mask_loss_mode='L1',
+            mask_loss_margin=0.1)``; ``in_channels`` is read from the
+            backbone when left out.
+        mask_stage (int): Backbone stage (0-based, as ``out_indices``)
+            whose features feed the Mix Block. Defaults to 2 (OpenMixup's
+            ``mask_layer=2``: ResNet stage 3).
+        alpha (float): :math:`\\lambda \\sim Beta(\\alpha, \\alpha)`.
+            Defaults to 2.0.
+        momentum (float): EMA coefficient of the momentum encoder (1: never
+            updated). Defaults to 0.999.
+        momentum_end (float, optional): Cosine schedule to this value (None:
+            constant). OpenMixup's configs: 0.999999.
+        momentum_begin (float): Share of the iterations at ``momentum``
+            before the cosine applies. Defaults to 0.1.
+        mask_loss (float): Weight of the Mix Block's mask regulariser.
+            Defaults to 0.1.
+        mask_adjust (float): Probability of rescaling the classifier's mask
+            to mean lam. Defaults to 0.
+        lam_margin (float): A lam within this of 0 or 1 gives the classifier
+            a plain Mixup mix. Defaults to 0.08.
+        mix_block_loss (dict, optional): The Mix Block's mixup loss, called
+            as ``loss(logits, y_a, y_b, lam)`` (SAMix:
+            ``dict(type='EtaBalancedMixLoss', eta=0.5)``); None: the
+            classifier's mixup cross-entropy.
+        aux_mixer (dict, optional): A hand-crafted mixer for the one-hot
+            branch (OpenMixup's ``head_one_mix``), e.g. a ``RandomMixer`` of
+            Mixup and CutMix; None: the clean batch.
+        **kwargs: ``MixupClassifier`` arguments (``data_preprocessor``,
+            ``nonfinite_loss``, ``channels_last``, ``init_cfg``...);
+            ``mixer``, ``sumix`` and ``mix_loss`` must be None.
+    """
+
+    def __init__(self, backbone: dict, neck: Optional[dict] = None,
+                 head: Optional[dict] = None,
+                 mix_block: Optional[dict] = None, mask_stage: int = 2,
+                 alpha: float = 2.0, momentum: float = 0.999,
+                 momentum_end: Optional[float] = None,
+                 momentum_begin: float = 0.1, mask_loss: float = 0.1,
+                 mask_adjust: float = 0., lam_margin: float = 0.08,
+                 mix_block_loss: Optional[dict] = None,
+                 aux_mixer: Optional[dict] = None, **kwargs):
+        if kwargs.pop('sumix', None) is not None:
+            raise ValueError(SUMIX_REASON)
+        for key, fix in (('mixer', 'model.aux_mixer'),
+                         ('mix_loss', 'model.mix_block_loss')):
+            if kwargs.pop(key, None) is not None:
+                raise ValueError(
+                    f'{NAME}: model.{key} is not used here (the Mix Block '
+                    f'makes the mixes); set model.{key}=None (see {fix})')
+        if 'augments' in (kwargs.get('train_cfg') or {}):
+            raise ValueError(f'{NAME}: the Mix Block makes the mixes; remove '
+                             'model.train_cfg.augments')
+        if not isinstance(mix_block, dict):
+            raise ValueError(f'{NAME}: model.mix_block must be a config, '
+                             "e.g. dict(type='PixelMixBlock')")
+        self._check_numbers(alpha, momentum, momentum_end, momentum_begin,
+                            mask_loss, mask_adjust, lam_margin, mask_stage)
+        head = without_uncertainty_branch(head)
+        super().__init__(backbone, neck=neck, head=head, **kwargs)
+        self.alpha, self.mask_stage = float(alpha), int(mask_stage)
+        self.momentum = self.base_momentum = float(momentum)
+        self.momentum_end, self.momentum_begin = momentum_end, momentum_begin
+        self.mask_loss, self.mask_adjust = float(mask_loss), float(mask_adjust)
+        self.lam_margin = float(lam_margin)
+        self.head_mix = MODELS.build(copy.deepcopy(head))
+        self.backbone_k = self._build_momentum_backbone(backbone)
+        self.neck_k = copy.deepcopy(self.neck) if self.with_neck else None
+        self.head_mix_k = copy.deepcopy(self.head_mix)
+        for module in self._momentum_pairs():
+            module[1].requires_grad_(False)
+        mix_block = dict(mix_block)
+        channels = self._probe_stage_channels(backbone)
+        if mix_block.setdefault('in_channels', channels) != channels:
+            raise ValueError(
+                f"{NAME}: mix_block.in_channels={mix_block['in_channels']} "
+                f'but stage {mask_stage} of the backbone has {channels} '
+                f'channels; set model.mix_block.in_channels={channels} (or '
+                'leave it out)')
+        self.mix_block = MODELS.build(mix_block)
+        self.mix_block_loss = MODELS.build(mix_block_loss) if isinstance(
+            mix_block_loss, dict) else mix_block_loss
+        self.aux_mixer = build_mixer(aux_mixer) if aux_mixer else None
+        if procedure_of(self.aux_mixer) is not None:
+            raise ValueError(f'{NAME}: aux_mixer must mix images only; '
+                             f'{type(self.aux_mixer).__name__} needs the '
+                             'model (a training procedure)')
+        self._in_train_step = False
+        self._copy_to_momentum()
+
+    # ------------------------------------------------------------- build
+    @staticmethod
+    def _check_numbers(alpha, momentum, momentum_end, momentum_begin,
+                       mask_loss, mask_adjust, lam_margin, mask_stage):
+        checks = [
+            (alpha > 0, f'alpha must be > 0, got {alpha}'),
+            (0 <= momentum <= 1, f'momentum must be in [0, 1], got '
+             f'{momentum}'),
+            (momentum_end is None or momentum <= momentum_end <= 1,
+             f'momentum_end must be in [momentum, 1] or None, got '
+             f'{momentum_end}'),
+            (0 <= momentum_begin <= 1, 'momentum_begin must be in [0, 1], '
+             f'got {momentum_begin}'),
+            (mask_loss >= 0, f'mask_loss must be >= 0, got {mask_loss}'),
+            (0 <= mask_adjust <= 1, 'mask_adjust must be a probability, '
+             f'got {mask_adjust}'),
+            (0 <= lam_margin < 0.5, 'lam_margin must be in [0, 0.5), got '
+             f'{lam_margin}'),
+            (isinstance(mask_stage, int) and mask_stage >= 0,
+             f'mask_stage must be a stage index >= 0, got {mask_stage!r}'),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(f'{NAME}: {message}')
+
+    def _build_momentum_backbone(self, backbone: dict):
+        """The online backbone's twin that also returns ``mask_stage``."""
+        kind = backbone.get('type', '?')
+        stages = getattr(self.backbone, 'num_stages', None)
+        if isinstance(stages, int) and self.mask_stage >= stages:
+            raise ValueError(
+                f'{NAME}: mask_stage={self.mask_stage} but {kind} has '
+                f'{stages} stages (0..{stages - 1}); set model.mask_stage '
+                f'to one of them (OpenMixup uses 2 on ResNets)')
+        own = getattr(self.backbone, 'out_indices', None)
+        if own is None:
+            raise ValueError(f'{NAME}: {kind} has no out_indices, so the Mix '
+                             'Block cannot read a stage of it; use a CNN '
+                             'backbone with stages (ResNet, ResNeXt, ...)')
+        own = [int(i) for i in ([own] if isinstance(own, int) else own)]
+        indices = sorted(set(own) | {self.mask_stage})
+        self._stage_pos = indices.index(self.mask_stage)
+        self._head_pos = [indices.index(i) for i in sorted(own)]
+        cfg = dict(copy.deepcopy(backbone), out_indices=tuple(indices))
+        try:
+            twin = MODELS.build(cfg)
+        except (AssertionError, IndexError, TypeError, ValueError) as err:
+            raise ValueError(
+                f'{NAME}: {kind} cannot return stage {self.mask_stage} '
+                f'({type(err).__name__}: {err}); set model.mask_stage to a '
+                'stage the backbone has') from None
+        names_q = [n for n, _ in self.backbone.named_parameters()]
+        if [n for n, _ in twin.named_parameters()] != names_q:
+            raise ValueError(f'{NAME}: {kind} changes its parameters with '
+                             'out_indices, so no momentum twin can follow '
+                             'it; use a CNN backbone (ResNet, ResNeXt, ...)')
+        return twin
+
+    @torch.no_grad()
+    def _probe_stage_channels(self, backbone: dict) -> int:
+        """Channels of ``mask_stage`` from a one-image eval forward; a
+        stage without (N, C, H, W) maps is refused."""
+        twin, kind = self.backbone_k, backbone.get('type', '?')
+        size = getattr(twin, 'img_size', 32)
+        size = tuple(size) if isinstance(size, (tuple, list)) else (size, ) * 2
+        probe = torch.zeros(1, int(backbone.get('in_channels', 3)), *size)
+        was_training = twin.training
+        twin.eval()
+        try:
+            feats = twin(probe)[self._stage_pos]
+        except Exception as err:  # noqa: BLE001 - one line for any backbone
+            raise ValueError(f'{NAME}: {kind} failed on a {size} probe '
+                             f'image ({type(err).__name__}: {err}); the Mix '
+                             'Block needs its stage feature maps') from None
+        finally:
+            twin.train(was_training)
+        if not isinstance(feats, torch.Tensor) or feats.dim() != 4:
+            shape = tuple(feats.shape) if isinstance(
+                feats, torch.Tensor) else type(feats).__name__
+            raise ValueError(
+                f'{NAME}: the Mix Block needs (N, C, H, W) feature maps but '
+                f'stage {self.mask_stage} of {kind} gives {shape} (a class '
+                'token or flat features: ViTs are not supported); use a CNN '
+                'backbone')
+        return int(feats.shape[1])
+
+    # ---------------------------------------------------- momentum encoder
+    def _momentum_pairs(self) -> List[tuple]:
+        """(online, momentum) module pairs the EMA follows."""
+        pairs = [(self.backbone, self.backbone_k),
+                 (self.head_mix, self.head_mix_k)]
+        if self.neck_k is not None:
+            pairs.append((self.neck, self.neck_k))
+        return pairs
+
+    @torch.no_grad()
+    def _copy_to_momentum(self) -> None:
+        """Start the momentum encoder as a copy of the online one."""
+        for online, twin in self._momentum_pairs():
+            for pk, pq in zip(twin.parameters(), online.parameters()):
+                pk.copy_(pq)
+            for bk, bq in zip(twin.buffers(), online.buffers()):
+                bk.copy_(bq)
+
+    def init_weights(self) -> None:
+        """Initialise as configured, then copy the online encoder into the
+        momentum encoder (as OpenMixup's ``init_weights``)."""
+        super().init_weights()
+        self._copy_to_momentum()
+
+    @torch.no_grad()
+    def momentum_update(self) -> None:
+        r""":math:`\theta_k \leftarrow m\,\theta_k + (1-m)\,\theta_q` for
+        the backbone, neck and mixup head (parameters only)."""
+        m = self.momentum
+        if m >= 1:
+            return
+        for online, twin in self._momentum_pairs():
+            for pk, pq in zip(twin.parameters(), online.parameters()):
+                pk.mul_(m).add_(pq.detach(), alpha=1 - m)
+
+    def train_step(self, data, optim_wrapper: OptimWrapper) -> dict:
+        """``MixupClassifier.train_step``, then the momentum update with the
+        momentum of this iteration (OpenMixup: a hook after each
+        iteration); a step the NaN guard skipped updates nothing."""
+        self._in_train_step = True
+        try:
+            log_vars = super().train_step(data, optim_wrapper)
+        finally:
+            self._in_train_step = False
+        if not self._skip_step:
+            hub = MessageHub.get_current_instance()
+            self.momentum = cosine_momentum(
+                self.base_momentum, self.momentum_end,
+                int(hub.get_info('iter', 0) or 0), hub.get_info('max_iters'),
+                self.momentum_begin)
+            self.momentum_update()
+        return log_vars
+
+    # ---------------------------------------------------------- training
+    def _momentum_logits(self, x: torch.Tensor) -> torch.Tensor:
+        outs = self.backbone_k(x)
+        feats = tuple(outs[i] for i in self._head_pos)
+        if self.neck_k is not None:
+            feats = self.neck_k(feats)
+        return self.head_mix_k(feats)
+
+    def mix_masks(self, x: torch.Tensor, lam_mb: float, lam_bb: float,
+                  index_mb: torch.Tensor, index_bb: torch.Tensor):
+        """The Mix Block's masks for its own loss (with gradient) and for
+        the classifier (detached, adjusted as configured)."""
+        with torch.no_grad():
+            feats = self.backbone_k(x)[self._stage_pos]
+        size = x.shape[-2:]
+        mask_mb = self.mix_block(feats, lam_mb, index_mb, size)
+        with torch.no_grad():
+            mask_bb = self.mix_block(feats, lam_bb, index_bb, size)
+            if self.mask_adjust > 0 and np.random.rand() < self.mask_adjust:
+                mask_bb = adjust_mask(mask_bb, lam_bb)
+            if min(lam_bb, 1 - lam_bb) <= self.lam_margin:
+                mask_bb = torch.ones_like(mask_bb) * torch.tensor(
+                    [lam_bb, 1 - lam_bb], device=x.device)[None, :, None,
+                                                            None]
+        return mask_mb, mask_bb
+
+    def _mix_block_ce(self, logits, target, index, lam) -> torch.Tensor:
+        if self.mix_block_loss is not None:
+            return self.mix_block_loss(logits, target, target[index], lam)
+        return mixed_label_loss(self, logits, target, index, lam)
+
+    def _one_hot_loss(self, x, target, data_samples) -> torch.Tensor:
+        if self.aux_mixer is None:
+            return self.head.loss(self.extract_feat(x), data_samples)['loss']
+        mixed = self.aux_mixer(x)
+        logits = self.head(self.extract_feat(self._memory_format(
+            mixed.inputs)))
+        return mixed_label_loss(self, logits, target, mixed.index, mixed.lam)
+
+    def loss(self, inputs: torch.Tensor,
+             data_samples: List[DataSample]) -> dict:
+        """The four losses of one AutoMix/SAMix step (module docstring) and
+        logged scalars: ``lam_mix_block``, ``lam_classifier`` and
+        ``mask_share`` (mean share of ``x`` in the Mix Block's mask)."""
+        if not self._in_train_step and torch.distributed.is_available() \
+                and torch.distributed.is_initialized() \
+                and torch.distributed.get_world_size() > 1:
+            raise ValueError(f'{NAME}: trains on one process only (its '
+                             'momentum update runs in train_step, which '
+                             'DDP bypasses); use a 1-GPU config')
+        n = inputs.size(0)
+        if n < 2:
+            raise ValueError(f'{NAME}: batch size {n} has no partner to mix '
+                             'with; use train_dataloader.batch_size >= 2 '
+                             '(and drop_last=True)')
+        target = self._targets(data_samples, inputs.device)
+        lam_mb, lam_bb = (float(v) for v in np.random.beta(
+            self.alpha, self.alpha, 2))
+        index_bb = torch.randperm(n).to(inputs.device)
+        index_mb = torch.randperm(n).to(inputs.device)
+        mask_mb, mask_bb = self.mix_masks(inputs, lam_mb, lam_bb, index_mb,
+                                          index_bb)
+        x_mb = self._memory_format(mix_with_mask(inputs, index_mb, mask_mb))
+        losses = dict(loss_mix_block=self._mix_block_ce(
+            self._momentum_logits(x_mb), target, index_mb, lam_mb))
+        if self.mask_loss > 0:
+            losses['loss_mask'] = self.mask_loss * self.mix_block.mask_loss(
+                mask_mb, lam_mb)
+        losses['loss_one'] = self._one_hot_loss(inputs, target, data_samples)
+        x_bb = self._memory_format(mix_with_mask(inputs, index_bb, mask_bb))
+        logits = self.head_mix(self.extract_feat(x_bb))
+        losses['loss_mix'] = mixed_label_loss(self, logits, target, index_bb,
+                                              lam_bb)
+        device = inputs.device
+        losses.update(lam_mix_block=torch.tensor(lam_mb, device=device),
+                      lam_classifier=torch.tensor(lam_bb, device=device),
+                      mask_share=mask_mb[:, 0].mean().detach())
+        return losses
