@@ -374,18 +374,17 @@ def test_gallery_draws_a_guidedmix_row(fmnist_root, tmp_path, monkeypatch):
 
 
 def test_gradient_mode_mixes_for_the_analysis_tools_without_training():
-    """guidedmix_mix (the fidelity tool and the gallery with a checkpoint):
-    under no_grad, eval mode, the saliency of the model as it is, no weight
-    gradient, always mixed."""
-    from sumix_ext.models.classifiers.procedures.guidedmix import \
-        guidedmix_mix
+    """The procedure's mix (guidedmix_mix, for the fidelity tool and the
+    gallery with a checkpoint): under no_grad, eval mode, the saliency of
+    the model as it is, no weight gradient, always mixed."""
+    from sumix_ext.models.classifiers.procedures import mix_batch
     torch.manual_seed(0)
     model = build_tiny_classifier(sumix=None, mixer=dict(
         type='BatchGuidedMix', guided_type='ap', prob=0.0)).eval()
     x, samples = batch(n=4)
     y = torch.cat([s.gt_label for s in samples])
     with torch.no_grad():
-        out = guidedmix_mix(model, model.mixer, x, y)
+        out = mix_batch(model, model.mixer, x, y)  # the procedure's mix
     xg = x.clone().requires_grad_(True)
     g, = torch.autograd.grad(F.cross_entropy(_logits(model, xg), y), xg)
     want = model.mixer.mix_with(x, gradient_saliency(g))

@@ -63,6 +63,7 @@ def guidedmix_mix(model, mixer, x: torch.Tensor, y: torch.Tensor):
 
 @register_procedure(
     'guidedmix', with_sumix='refuse', check=check_guidedmix,
+    mix=guidedmix_mix,
     sumix_reason="Guided-AP's mix is built from the model's input "
     'gradient, and its label is the mask share; use '
     "guided_type='sr' (no model) with SUMix")
