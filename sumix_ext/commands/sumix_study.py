@@ -111,12 +111,13 @@ ARMS = [
         ["model.mixer=dict(type='BatchAlignMix', alpha=2.0, "
          'input_mix_prob=0.5)', OFF]),
     # 28-px images: grids that divide 28 (blocks of 14, 7, 4 and 2 px, as
-    # the authors' 16..2 px at 32 px) and the transport on the cut's blocks
-    # (t_size -1: CIFAR's t_size 4 does not divide 14 or 7)
+    # the authors' 16..2 px at 32 px); the data term's strips and the
+    # transport must divide each block: neigh_size 7 (the authors' 4 does
+    # not divide 14 or 7) and the transport on the cut's blocks (t_size -1)
     Arm('puzzlemix', 'PuzzleMix (alpha 1, graph cut on 2/4/7/14 grids, '
         'transport)',
         ["model.mixer=dict(type='BatchPuzzleMix', alpha=1.0, "
-         'block_num=(2, 4, 7, 14), t_size=-1)', OFF]),
+         'block_num=(2, 4, 7, 14), neigh_size=7, t_size=-1)', OFF]),
     # AutoMix / SAMix: a classifier of their own (learned Mix Block and a
     # momentum encoder), OpenMixup's CIFAR settings; SAMix's value network
     # has half the stage's channels (w16 stage 3: 64 -> 32; OpenMixup's

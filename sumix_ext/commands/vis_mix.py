@@ -12,6 +12,12 @@ cell also shows ``lam~=0.55``, the corrected ratio lam_tilde of the SUMix
 loss computed from the model's ``head.forward_sumix`` on the clean and the
 mixed batch (the view of Fig. 1/2 of the SUMix paper).
 
+A mixer that mixes with the model (``BatchPuzzleMix``: the input gradient)
+takes the ``--checkpoint``'s model, else the config's model untrained (a
+note says so), and the config's own ``model.mixer`` arguments when the
+config names that mixer (its grids must divide the image side; the last
+example, on the 28-px demo).
+
 Examples::
 
     python tools/visualization/vis_mix.py \
@@ -19,6 +25,9 @@ Examples::
         --out docs/images/mix_gallery.png
     python tools/visualization/vis_mix.py CONFIG --mixers BatchFMix \
         BatchSaliencyMix --checkpoint work_dirs/<name>/epoch_4.pth --num 4
+    python tools/visualization/vis_mix.py CONFIG --mixers BatchPuzzleMix \
+        --cfg-options model.sumix=None "model.mixer=dict(type=\
+'BatchPuzzleMix', block_num=(2, 4, 7, 14), neigh_size=7, t_size=-1)"
 """
 import argparse
 import sys
@@ -102,6 +111,19 @@ def lam_tilde(model, inputs, mixed, targets):
     return terms.lam_tilde
 
 
+def row_mixer(name: str, cfg):
+    """A row's mixer: its defaults, partners never the sample itself; a
+    mixer that mixes with the model takes the config's ``model.mixer``
+    arguments when the config names it."""
+    from sumix_ext.evaluation.label_rule_fidelity import mixes_with_model
+    from sumix_ext.models.mixers import build_mixer
+    mixer_cfg = dict(type=name, avoid_self_pair=True)
+    own = cfg.model.get('mixer') or {}
+    if own.get('type') == name and mixes_with_model(mixer_cfg):
+        mixer_cfg = dict(own, avoid_self_pair=True)
+    return build_mixer(mixer_cfg)
+
+
 def to_images(x, preprocessor):
     """Undo the normalisation: ``(N, C, H, W)`` -> ``(N, H, W[, 3])`` in
     ``[0, 1]`` for ``imshow``."""
@@ -143,7 +165,10 @@ def main(argv=None) -> int:
         from mmengine.registry import init_default_scope
 
         import sumix_ext  # noqa: F401
-        from sumix_ext.models.mixers import as_lam_tensor, build_mixer
+        from sumix_ext.evaluation import init_classifier
+        from sumix_ext.models.classifiers.procedures import (mix_batch,
+                                                             procedure_of)
+        from sumix_ext.models.mixers import as_lam_tensor
         if args.num < 2:
             raise ValueError(f'--num must be >= 2 (a mixer needs a partner), '
                              f'got {args.num}')
@@ -154,18 +179,24 @@ def main(argv=None) -> int:
         inputs, samples, preprocessor = load_batch(cfg, args.num)
         model = load_model(cfg, args.checkpoint) if args.checkpoint else None
         targets = torch.cat([s.gt_label for s in samples])
-        rows = []
+        rows, helper = [], model
         for r, name in enumerate(args.mixers):
-            mixer = build_mixer(dict(type=name, avoid_self_pair=True))
+            mixer = row_mixer(name, cfg)
             if getattr(mixer, 'mixes_hidden_states', False):
                 raise ValueError(
                     f'--mixers {name}: it mixes hidden states inside the '
                     'network, not images, so there is no mixed image to '
                     'draw; leave it out')
+            proc = procedure_of(mixer)
+            if helper is None and proc is not None and proc.mix is not None:
+                helper = init_classifier(cfg, None)
+                print(f'note: {name} mixes with the input gradient of the '
+                      "config's untrained model (give --checkpoint for a "
+                      'trained one)')
             for k in range(1 if args.first_draw else MAX_REDRAWS):
                 np.random.seed(args.seed + 1000 * r + k)
                 torch.manual_seed(args.seed + 1000 * r + k)
-                mixed = mixer(inputs)
+                mixed = mix_batch(helper, mixer, inputs, targets)
                 lams = as_lam_tensor(mixed.lam, args.num).tolist()
                 if SHOW_RANGE[0] <= np.mean(lams) <= SHOW_RANGE[1]:
                     break

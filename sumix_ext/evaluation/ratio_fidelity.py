@@ -50,7 +50,7 @@ FIDELITY_MIXERS: Dict[str, dict] = {
     # share (lam), truth maps moved with its block transport; the grids of
     # the 28-px Fashion-MNIST study
     'PuzzleMix': dict(type='BatchPuzzleMix', block_num=(2, 4, 7, 14),
-                      t_size=-1),
+                      neigh_size=7, t_size=-1),
 }
 
 #: ratio forms scored by default: name -> SUMixLoss ratio keywords

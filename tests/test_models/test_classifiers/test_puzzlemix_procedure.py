@@ -180,14 +180,38 @@ def test_the_analysis_mix_and_its_fidelity_truth():
 
 def test_tools_train_runs_puzzlemix_on_28px(tmp_path):
     """Fashion-MNIST, 1 channel, 28 px: the study arm's grids (2, 4, 7,
-    14), transport at the cut's blocks."""
+    14), neigh_size 7, transport at the cut's blocks."""
     data = make_fashion_mnist(str(tmp_path / 'fm'), n_train=32, n_test=16)
     work = str(tmp_path / 'w')
     opts = tiny_fmnist_cfg_options(data, work, epochs=1, sumix=False) + [
         "model.mixer=dict(type='BatchPuzzleMix', block_num=(2, 4, 7, 14), "
-        't_size=-1)']
+        'neigh_size=7, t_size=-1)']
     run_tool(['tools/train.py', DEMO] + opts, timeout=300)
     ckpt = torch.load(osp.join(work, 'epoch_1.pth'), map_location='cpu',
                       weights_only=False)
     assert ckpt['meta']['iter'] == 2
     assert torch.isfinite(ckpt['state_dict']['head.fc.weight']).all()
+
+
+def test_gallery_row_with_the_configs_grids(fmnist_root, tmp_path, capsys,
+                                            monkeypatch):
+    """tools/visualization/vis_mix.py draws a PuzzleMix row: the config's
+    own mixer arguments (grids for 28 px), the untrained model's saliency
+    without a checkpoint (said in a note)."""
+    from sumix_ext.commands import vis_mix
+    from tests.test_tools.test_mixer_tools import tiny_opts
+    seen = []
+    draw = vis_mix.draw
+    monkeypatch.setattr(vis_mix, 'draw', lambda rows, out: (
+        seen.extend(rows), draw(rows, out)))
+    opts = tiny_opts(fmnist_root) + [
+        "model.mixer=dict(type='BatchPuzzleMix', block_num=(2, 4, 7, 14), "
+        "neigh_size=7, t_size=-1)", 'model.sumix=None']
+    assert vis_mix.main([DEMO, '--mixers', 'BatchPuzzleMix', 'BatchCutMix',
+                         '--num', '3', '--out', str(tmp_path / 'g.png')]
+                        + opts) == 0
+    assert "mixes with the input gradient of the config's untrained" in \
+        capsys.readouterr().out
+    (name, images, lams, _), _ = seen
+    assert name == 'BatchPuzzleMix' and images.shape == (3, 28, 28)
+    assert all(0 <= lam <= 1 for lam in lams)

@@ -244,8 +244,20 @@ def test_one_line_errors():
         BatchPuzzleMix(block_num=(4, 8))(torch.randn(4, 1, 28, 28),
                                          saliency=torch.rand(4, 28, 28))
     with pytest.raises(ValueError, match='t_size 4 does not divide'):
-        BatchPuzzleMix(block_num=(2, ), t_size=4)(
+        BatchPuzzleMix(block_num=(2, ), t_size=4, neigh_size=7)(
             torch.randn(4, 1, 28, 28), saliency=torch.rand(4, 28, 28))
+    with pytest.raises(ValueError, match=r'neigh_size 4 does not divide '
+                       r'the block sizes \[14, 7\]'):
+        BatchPuzzleMix(block_num=(2, 4, 7, 14), t_size=-1)(
+            torch.randn(4, 1, 28, 28), saliency=torch.rand(4, 28, 28))
+
+
+@pytest.mark.parametrize('grid', [2, 4, 7, 14])
+def test_every_grid_of_the_28px_study_arm_mixes(grid):
+    mixer = BatchPuzzleMix(block_num=(grid, ), neigh_size=7, t_size=-1)
+    out = mixer(torch.rand(4, 1, 28, 28), saliency=torch.rand(4, 28, 28))
+    assert out.inputs.shape == (4, 1, 28, 28)
+    assert out.transport.block == 28 // grid
     with pytest.raises(ValueError, match='square images'):
         BatchPuzzleMix()(torch.randn(4, 3, 32, 16),
                          saliency=torch.rand(4, 32, 16))
