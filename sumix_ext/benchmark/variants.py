@@ -25,6 +25,8 @@ VARIANTS = {
           'drawn stage\'s input by a one-pass hook',
     'al': '(b) with BatchAlignMix (alpha 2): Sinkhorn-aligned last maps on '
           'half of the steps, input Mixup on the others',
+    'dm': "(b) with the DecoupleMix loss (model.mix_loss, OpenMixup's "
+          'CIFAR CutMix setting)',
     'pz': '(b) with BatchPuzzleMix (CIFAR settings: input-gradient '
           'saliency pass, graph cut per sample on the CPU, transport)',
     'v': 'ViT (deit-tiny arch, 8x8 tokens) + BatchCutMix (TransMix\'s '
@@ -102,6 +104,8 @@ def model_cfg(variant: str, args) -> dict:
         mixer = dict(type='BatchAlignMix', alpha=2.0)
     elif variant == 'pz':
         mixer = dict(type='BatchPuzzleMix')  # = the CIFAR-100 config's
+    mix_loss = dict(type='DecoupleMixLoss', eta=0.1, mode='less',
+                    lam_idx=0.5) if variant == 'dm' else None
     return dict(
         type='MixupClassifier', backbone=backbone, neck=neck,
         head=dict(type='SUMixHead', num_classes=args.num_classes,
@@ -110,6 +114,7 @@ def model_cfg(variant: str, args) -> dict:
         data_preprocessor=preproc,
         mixer=mixer,
         sumix=sumix,
+        mix_loss=mix_loss,
         clean_pass='no_grad' if variant in ('d', 'e') else 'full')
 
 

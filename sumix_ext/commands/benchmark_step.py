@@ -31,6 +31,7 @@ equally):
   input by a one-pass forward hook) and ``BatchAlignMix`` (Sinkhorn
   alignment of the last feature maps on half of the steps, drawn, an
   input Mixup on the others: time it over many repeats); mm/b and al/b;
+* (dm) (b) with the DecoupleMix loss (``model.mix_loss``); dm/b;
 * (pz) (b) with ``BatchPuzzleMix`` (the CIFAR-100 config's settings: an
   eval-mode clean forward and input backward for the saliency, the graph
   cut solved per sample on the CPU by gco, the block transport); pz/b,
