@@ -215,3 +215,34 @@ def test_gallery_row_with_the_configs_grids(fmnist_root, tmp_path, capsys,
     (name, images, lams, _), _ = seen
     assert name == 'BatchPuzzleMix' and images.shape == (3, 28, 28)
     assert all(0 <= lam <= 1 for lam in lams)
+
+
+def test_fidelity_tool_scores_puzzlemix_only_with_a_checkpoint(tmp_path,
+                                                               capsys):
+    """tools/analysis_tools/ratio_fidelity.py --mixers PuzzleMix: mixed
+    with the checkpoint's input gradient and scored against the cluttered
+    scenes' object masks moved with the transport; without a checkpoint it
+    is one error line."""
+    from sumix_ext.apis import load_config
+    from sumix_ext.commands import ratio_fidelity
+    from sumix_ext.evaluation import init_classifier
+    from tests.conftest import REPO
+    config = (f'{REPO}/configs/fashion_mnist/study/resnet18-w16_cutmix-'
+              'sumix_1xb64-100e_fmnist-clutter-1k-study.py')
+    root = make_fashion_mnist(str(tmp_path / 'data'), n_train=40, n_test=40)
+    opts = ['--cfg-options', f'val_dataloader.dataset.data_root={root}',
+            'val_dataloader.dataset.index_range=None']
+    args = ['--truth', 'sample', '--mixers', 'PuzzleMix', '--batch-sizes',
+            '8', '--num-images', '16', '--variants', 'official',
+            '--out-dir', str(tmp_path / 'fid')]
+    with pytest.raises(SystemExit):
+        ratio_fidelity.main([config] + args + opts)
+    assert "give a checkpoint" in capsys.readouterr().err
+    ckpt = str(tmp_path / 'm.pth')
+    model = init_classifier(load_config(config), None)
+    torch.save(dict(state_dict=model.state_dict(), meta={}), ckpt)
+    scores = ratio_fidelity.main([config, ckpt, '--labels', 'ck'] + args +
+                                 opts)
+    (key, sc), = scores.items()
+    assert key == 'PuzzleMix | batch 8 | ck'
+    assert sc['lam']['n'] == 16 and 0 <= sc['lam']['mae'] <= 1
