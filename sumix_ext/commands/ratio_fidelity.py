@@ -33,12 +33,14 @@ def parse_args(argv=None):
                        num_images_default=1024)
     parser.add_argument('--mixers', nargs='+',
                         default=[m for m in FIDELITY_MIXERS
-                                 if m not in ('TransMix', 'PuzzleMix')],
+                                 if m not in ('TransMix', 'PuzzleMix',
+                                              'GuidedMix-AP')],
                         choices=list(FIDELITY_MIXERS),
                         help='TransMix (labels from the class token '
-                        'attention) needs a vision-transformer checkpoint '
-                        'and PuzzleMix (mixes with the input gradient) a '
-                        'checkpoint; both are scored only when named')
+                        'attention) needs a vision-transformer checkpoint, '
+                        'PuzzleMix and GuidedMix-AP (mix with the input '
+                        'gradient) a checkpoint; they are scored only when '
+                        'named')
     parser.add_argument('--batch-sizes', nargs='+', type=int,
                         default=[8, 32, 64, 128, 256])
     parser.add_argument('--variants', nargs='+',

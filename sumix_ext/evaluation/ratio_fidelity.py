@@ -51,6 +51,9 @@ FIDELITY_MIXERS: Dict[str, dict] = {
     # the 28-px Fashion-MNIST study
     'PuzzleMix': dict(type='BatchPuzzleMix', block_num=(2, 4, 7, 14),
                       neigh_size=7, t_size=-1),
+    # GuidedMixup (label = mask share): Guided-SR, no model; Guided-AP
+    'GuidedMix': dict(type='BatchGuidedMix'),
+    'GuidedMix-AP': dict(type='BatchGuidedMix', guided_type='ap'),
 }
 
 #: ratio forms scored by default: name -> SUMixLoss ratio keywords

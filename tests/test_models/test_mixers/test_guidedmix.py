@@ -391,3 +391,26 @@ def test_gradient_mode_mixes_for_the_analysis_tools_without_training():
     assert torch.equal(out.index, want.index)
     assert torch.allclose(out.mask, want.mask, atol=1e-6)
     assert all(p.grad is None for p in model.parameters())
+
+
+def test_the_fidelity_tool_scores_both_modes():
+    """ratio_fidelity's GuidedMix (no model) and GuidedMix-AP (a
+    checkpoint's input gradient): the label is the mask share, the truth
+    is read through the float mask."""
+    from sumix_ext.evaluation.ratio_fidelity import (FIDELITY_MIXERS,
+                                                     gather_ratios,
+                                                     object_map_fn)
+    torch.manual_seed(0)
+    np.random.seed(0)
+    x = torch.randn(8, 1, 16, 16)
+    y = torch.arange(8) % 4
+    pm = object_map_fn('pixel_mass', [72.94], [90.02])
+    r = gather_ratios(x, y, FIDELITY_MIXERS['GuidedMix'], 4, pm)
+    assert r['s'].shape == r['lam'].shape == (8, )
+    assert ((r['lam'] > 0) & (r['lam'] < 1)).all()
+    with pytest.raises(ValueError, match='give a checkpoint'):
+        gather_ratios(x, y, FIDELITY_MIXERS['GuidedMix-AP'], 4, pm)
+    model = build_tiny_classifier(sumix=True, in_channels=1).eval()
+    r = gather_ratios(x, y, FIDELITY_MIXERS['GuidedMix-AP'], 4, pm, model,
+                      variants={'official': dict(ratio='official')})
+    assert r['official'].shape == (8, ) and np.isfinite(r['s']).all()
