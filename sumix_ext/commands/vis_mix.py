@@ -119,7 +119,7 @@ def row_mixer(name: str, cfg):
     from sumix_ext.models.mixers import build_mixer
     mixer_cfg = dict(type=name, avoid_self_pair=True)
     own = cfg.model.get('mixer') or {}
-    if own.get('type') == name and mixes_with_model(mixer_cfg):
+    if own.get('type') == name and mixes_with_model(dict(own)):
         mixer_cfg = dict(own, avoid_self_pair=True)
     return build_mixer(mixer_cfg)
 

@@ -414,3 +414,18 @@ def test_the_fidelity_tool_scores_both_modes():
     r = gather_ratios(x, y, FIDELITY_MIXERS['GuidedMix-AP'], 4, pm, model,
                       variants={'official': dict(ratio='official')})
     assert r['official'].shape == (8, ) and np.isfinite(r['s']).all()
+
+
+def test_gallery_draws_guided_ap_with_the_configs_model(fmnist_root,
+                                                       tmp_path, capsys):
+    """A config whose model.mixer is Guided-AP: the gallery row mixes with
+    the input gradient of the config's (untrained) model."""
+    from sumix_ext.commands import vis_mix
+    out = str(tmp_path / 'g.png')
+    assert vis_mix.main([
+        DEMO, '--mixers', 'BatchGuidedMix', '--num', '2', '--out', out,
+        '--cfg-options', f'train_dataloader.dataset.data_root={fmnist_root}',
+        'train_dataloader.dataset.indices=None', 'model.sumix=None',
+        "model.mixer=dict(type='BatchGuidedMix', guided_type='ap')"]) == 0
+    assert 'BatchGuidedMix mixes with the input gradient' in \
+        capsys.readouterr().out
