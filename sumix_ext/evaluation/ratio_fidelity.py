@@ -46,9 +46,7 @@ FIDELITY_MIXERS: Dict[str, dict] = {
     # CutMix's boxes (alpha 0.2), labelled by a ViT's attention
     'TransMix': dict(type='BatchTransMix', mixup_alpha=0.0,
                      cutmix_alpha=0.2),
-    # mixes with the checkpoint's input gradients; label = its exact mask
-    # share (lam), truth maps moved with its block transport; the grids of
-    # the 28-px Fashion-MNIST study
+    # mixes with a checkpoint's input gradient (the 28-px study settings)
     'PuzzleMix': dict(type='BatchPuzzleMix', block_num=(2, 4, 7, 14),
                       neigh_size=7, t_size=-1),
     # GuidedMixup (label = mask share): Guided-SR, no model; Guided-AP
