@@ -29,6 +29,12 @@ VARIANTS = {
           'CIFAR CutMix setting)',
     'pz': '(b) with BatchPuzzleMix (CIFAR settings: input-gradient '
           'saliency pass, graph cut per sample on the CPU, transport)',
+    'mx': '(b) with BatchMixup (alpha 1): the Mixup step AutoMix is '
+          'compared with',
+    'am': 'AutoMixClassifier, AutoMix (CIFAR settings: Mix Block on stage '
+          '3, momentum encoder; two passes of each encoder)',
+    'sa': "(am) with SAMix's Mixer (lam embedding, non-linear value, "
+          'symmetric q/k, bilinear) and eta-balanced loss',
     'v': 'ViT (deit-tiny arch, 8x8 tokens) + BatchCutMix (TransMix\'s '
          'baseline)',
     't': '(v) with BatchTransMix (CutMix boxes labelled by the class '
@@ -71,6 +77,8 @@ def model_cfg(variant: str, args) -> dict:
                    to_rgb=False)
     if variant == 'g':
         variant = 'b'
+    if variant in ('am', 'sa'):
+        return automix_cfg(variant, backbone, feat, preproc, args)
     if variant == 'a':
         return dict(
             type='ImageClassifier', backbone=backbone,
@@ -104,6 +112,8 @@ def model_cfg(variant: str, args) -> dict:
         mixer = dict(type='BatchAlignMix', alpha=2.0)
     elif variant == 'pz':
         mixer = dict(type='BatchPuzzleMix')  # = the CIFAR-100 config's
+    elif variant == 'mx':
+        mixer = dict(type='BatchMixup', alpha=1.0)
     mix_loss = dict(type='DecoupleMixLoss', eta=0.1, mode='less',
                     lam_idx=0.5) if variant == 'dm' else None
     return dict(
@@ -116,6 +126,31 @@ def model_cfg(variant: str, args) -> dict:
         sumix=sumix,
         mix_loss=mix_loss,
         clean_pass='no_grad' if variant in ('d', 'e') else 'full')
+
+
+def automix_cfg(variant: str, backbone: dict, feat: int, preproc: dict,
+                args) -> dict:
+    """(am)/(sa): ``AutoMixClassifier`` with the CIFAR-100 configs' method
+    settings; SAMix's value network has half the stage-3 channels
+    (``feat // 4``: 128 at ResNet-18, as OpenMixup's)."""
+    block = dict(type='PixelMixBlock', up_mode='nearest',
+                 mask_loss_mode='L1', mask_loss_margin=0.1)
+    extra = {}
+    if variant == 'sa':
+        block = dict(type='PixelMixBlock', up_mode='bilinear', lam_mul=1.0,
+                     lam_residual=True, lam_mul_k=0.25,
+                     value_hidden=feat // 4, x_qk_concat=True,
+                     mask_loss_mode='L1+Variance', mask_loss_margin=0.1)
+        extra = dict(mask_adjust=0.25, mix_block_loss=dict(
+            type='EtaBalancedMixLoss', eta=0.5))
+    return dict(
+        type='AutoMixClassifier', backbone=backbone,
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='LinearClsHead', num_classes=args.num_classes,
+                  in_channels=feat,
+                  loss=dict(type='CrossEntropyLoss', loss_weight=1.0)),
+        data_preprocessor=preproc, alpha=2.0, momentum_end=0.999999,
+        mix_block=block, **extra)
 
 
 class BareStep(torch.nn.Module):
