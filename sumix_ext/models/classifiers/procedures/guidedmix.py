@@ -20,6 +20,7 @@ from mmpretrain.structures import DataSample
 
 from ...mixers import gradient_saliency
 from . import register_procedure
+from .input_gradient import logits as class_logits, refuse_checkpointing
 from .mixed_label import mixed_label_loss
 
 
@@ -27,17 +28,8 @@ def check_guidedmix(model) -> None:
     """The input gradient is taken with ``torch.autograd.grad``, which
     reentrant gradient checkpointing (mmpretrain's ``with_cp=True``)
     cannot run; refused at build."""
-    for name, module in model.named_modules():
-        if getattr(module, 'with_cp', False) is True:
-            raise ValueError(
-                "MixupClassifier: BatchGuidedMix(guided_type='ap') takes "
-                'the input gradient of the clean batch, which gradient '
-                f'checkpointing ({name or "model"}.with_cp=True) cannot '
-                'give; set with_cp=False, or guided_type=\'sr\'')
-
-
-def _logits(model, x: torch.Tensor) -> torch.Tensor:
-    return model.head(model.extract_feat(model._memory_format(x)))
+    refuse_checkpointing(model, "BatchGuidedMix(guided_type='ap')",
+                         "guided_type='sr'")
 
 
 def saliency_pass(model, inputs: torch.Tensor, target: torch.Tensor,
@@ -48,7 +40,7 @@ def saliency_pass(model, inputs: torch.Tensor, target: torch.Tensor,
     stays differentiable (it joins the loss)."""
     x = inputs.detach().requires_grad_(True)
     with torch.enable_grad():
-        clean = F.cross_entropy(_logits(model, x).float(), target)
+        clean = F.cross_entropy(class_logits(model, x).float(), target)
         grad, = torch.autograd.grad(clean, x, retain_graph=keep_graph)
     return gradient_saliency(grad), clean
 
@@ -80,14 +72,14 @@ def guidedmix_loss(model, inputs: torch.Tensor,
     saliency pass, as the authors' ``mix_prob``."""
     mixer = model.mixer
     if not mixer.draw_mix():
-        logits = _logits(model, inputs)
+        logits = class_logits(model, inputs)
         index = torch.arange(inputs.size(0), device=inputs.device)
         return dict(loss=mixed_label_loss(model, logits, target, index, 1.0),
                     lam=torch.ones((), device=inputs.device))
     saliency, clean = saliency_pass(model, inputs, target,
                                     keep_graph=mixer.clean_lam > 0)
     mixed = mixer.mix_with(inputs, saliency)
-    logits = _logits(model, mixed.inputs)
+    logits = class_logits(model, mixed.inputs)
     loss = mixed_label_loss(model, logits, target, mixed.index, mixed.lam)
     out = dict(lam=mixed.lam.mean(), clean_ce=clean.detach())
     if mixer.clean_lam > 0:

@@ -47,6 +47,7 @@ from mmpretrain.structures import DataSample
 
 from ...mixers import gradient_saliency
 from . import register_procedure
+from .input_gradient import logits as class_logits, refuse_checkpointing
 from .mixed_label import mixed_label_loss
 
 
@@ -73,17 +74,7 @@ def check_puzzlemix(model) -> None:
             'cross-entropy of single-label class logits, got a '
             f'{type(model.head).__name__}; use a ClsHead (LinearClsHead, '
             'SUMixHead, VisionTransformerClsHead, ...) or another mixer')
-    for name, module in model.named_modules():
-        if getattr(module, 'with_cp', False) is True:
-            raise ValueError(
-                'MixupClassifier: BatchPuzzleMix takes the input gradient of '
-                'a clean pass, which gradient checkpointing '
-                f'({name or "model"}.with_cp=True) cannot give; set '
-                'with_cp=False or use another mixer')
-
-
-def _logits(model, x: torch.Tensor) -> torch.Tensor:
-    return model.head(model.extract_feat(model._memory_format(x)))
+    refuse_checkpointing(model, 'BatchPuzzleMix', 'use another mixer')
 
 
 def clean_saliency(model, x: torch.Tensor, target: torch.Tensor,
@@ -96,7 +87,7 @@ def clean_saliency(model, x: torch.Tensor, target: torch.Tensor,
     try:
         with torch.enable_grad():
             x = x.detach().requires_grad_(True)
-            ce = F.cross_entropy(_logits(model, x).float(), target)
+            ce = F.cross_entropy(class_logits(model, x).float(), target)
             grad, = torch.autograd.grad(ce, x, retain_graph=keep_graph)
     finally:
         model.train(was)
@@ -146,7 +137,7 @@ def puzzlemix_loss(model, inputs: torch.Tensor,
     with torch.no_grad():
         mixed = mixer(inputs, saliency=gradient_saliency(grad),
                       scale=(mean, std), noise=noise, noise_on=on)
-    logits = _logits(model, mixed.inputs)
+    logits = class_logits(model, mixed.inputs)
     loss = mixed_label_loss(model, logits, target, mixed.index, mixed.lam)
     if clean:
         loss = loss + mixer.clean_lam * ce
