@@ -60,18 +60,14 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
 from ..mixers import build_mixer
-from ..utils.mix_block import (PixelMixBlock, adjust_mask,  # noqa: F401
-                               mix_with_mask)
+from ..mixers.mask_ops import mix_soft
+from ..utils.mix_block import PixelMixBlock, adjust_mask  # noqa: F401
+from .automix_build import (NAME, SUMIX_REASON,  # noqa: F401
+                            check_arguments, momentum_backbone,
+                            probe_stage_channels, without_uncertainty_branch)
 from .mixup_classifier import MixupClassifier
 from .procedures import procedure_of
 from .procedures.mixed_label import mixed_label_loss
-
-NAME = 'AutoMixClassifier'
-SUMIX_REASON = (
-    f'{NAME}: SUMix is refused: the Mix Block learns its mask against the '
-    'lam label of the mixup loss and the classifier trains on that mask '
-    'with that label, so a SUMix-corrected label would break the pair; set '
-    'model.sumix=None (SUMix runs with MixupClassifier and an image mixer)')
 
 
 def cosine_momentum(base: float, end: Optional[float], it: int,
@@ -85,13 +81,11 @@ def cosine_momentum(base: float, end: Optional[float], it: int,
     return end - (end - base) * (math.cos(math.pi * it / max_iters) + 1) / 2
 
 
-def without_uncertainty_branch(head: Optional[dict]) -> Optional[dict]:
-    """A ``SUMixHead`` config as mmpretrain's ``LinearClsHead`` (the SUMix
-    branch has nothing to learn here); other heads unchanged."""
-    if isinstance(head, dict) and head.get('type') == 'SUMixHead':
-        head = {k: v for k, v in head.items() if k != 'is_norm'}
-        head['type'] = 'LinearClsHead'
-    return head
+def mix_with_masks(inputs: torch.Tensor, index: torch.Tensor,
+                   mask: torch.Tensor) -> torch.Tensor:
+    """``mask[:, 0] x + mask[:, 1] x[index]`` (our soft-mask mix with the
+    partner's share ``mask[:, 1]``)."""
+    return mix_soft(inputs, index, mask[:, 1:].to(inputs.dtype))
 
 
 @MODELS.register_module()
@@ -146,22 +140,9 @@ class AutoMixClassifier(MixupClassifier):
                  mask_adjust: float = 0., lam_margin: float = 0.08,
                  mix_block_loss: Optional[dict] = None,
                  aux_mixer: Optional[dict] = None, **kwargs):
-        if kwargs.pop('sumix', None) is not None:
-            raise ValueError(SUMIX_REASON)
-        for key, fix in (('mixer', 'model.aux_mixer'),
-                         ('mix_loss', 'model.mix_block_loss')):
-            if kwargs.pop(key, None) is not None:
-                raise ValueError(
-                    f'{NAME}: model.{key} is not used here (the Mix Block '
-                    f'makes the mixes); set model.{key}=None (see {fix})')
-        if 'augments' in (kwargs.get('train_cfg') or {}):
-            raise ValueError(f'{NAME}: the Mix Block makes the mixes; remove '
-                             'model.train_cfg.augments')
-        if not isinstance(mix_block, dict):
-            raise ValueError(f'{NAME}: model.mix_block must be a config, '
-                             "e.g. dict(type='PixelMixBlock')")
-        self._check_numbers(alpha, momentum, momentum_end, momentum_begin,
-                            mask_loss, mask_adjust, lam_margin, mask_stage)
+        check_arguments(kwargs, mix_block, alpha, momentum, momentum_end,
+                        momentum_begin, mask_loss, mask_adjust, lam_margin,
+                        mask_stage)
         head = without_uncertainty_branch(head)
         super().__init__(backbone, neck=neck, head=head, **kwargs)
         self.alpha, self.mask_stage = float(alpha), int(mask_stage)
@@ -170,13 +151,13 @@ class AutoMixClassifier(MixupClassifier):
         self.mask_loss, self.mask_adjust = float(mask_loss), float(mask_adjust)
         self.lam_margin = float(lam_margin)
         self.head_mix = MODELS.build(copy.deepcopy(head))
-        self.backbone_k = self._build_momentum_backbone(backbone)
+        self.backbone_k = momentum_backbone(self, backbone)
         self.neck_k = copy.deepcopy(self.neck) if self.with_neck else None
         self.head_mix_k = copy.deepcopy(self.head_mix)
         for module in self._momentum_pairs():
             module[1].requires_grad_(False)
         mix_block = dict(mix_block)
-        channels = self._probe_stage_channels(backbone)
+        channels = probe_stage_channels(self, backbone)
         if mix_block.setdefault('in_channels', channels) != channels:
             raise ValueError(
                 f"{NAME}: mix_block.in_channels={mix_block['in_channels']} "
@@ -193,92 +174,8 @@ class AutoMixClassifier(MixupClassifier):
                              'model (a training procedure)')
         self._in_train_step = False
         self._copy_to_momentum()
-
-    # ------------------------------------------------------------- build
-    @staticmethod
-    def _check_numbers(alpha, momentum, momentum_end, momentum_begin,
-                       mask_loss, mask_adjust, lam_margin, mask_stage):
-        checks = [
-            (alpha > 0, f'alpha must be > 0, got {alpha}'),
-            (0 <= momentum <= 1, f'momentum must be in [0, 1], got '
-             f'{momentum}'),
-            (momentum_end is None or momentum <= momentum_end <= 1,
-             f'momentum_end must be in [momentum, 1] or None, got '
-             f'{momentum_end}'),
-            (0 <= momentum_begin <= 1, 'momentum_begin must be in [0, 1], '
-             f'got {momentum_begin}'),
-            (mask_loss >= 0, f'mask_loss must be >= 0, got {mask_loss}'),
-            (0 <= mask_adjust <= 1, 'mask_adjust must be a probability, '
-             f'got {mask_adjust}'),
-            (0 <= lam_margin < 0.5, 'lam_margin must be in [0, 0.5), got '
-             f'{lam_margin}'),
-            (isinstance(mask_stage, int) and mask_stage >= 0,
-             f'mask_stage must be a stage index >= 0, got {mask_stage!r}'),
-        ]
-        for ok, message in checks:
-            if not ok:
-                raise ValueError(f'{NAME}: {message}')
-
-    def _build_momentum_backbone(self, backbone: dict):
-        """The online backbone's twin that also returns ``mask_stage``."""
-        kind = backbone.get('type', '?')
-        stages = getattr(self.backbone, 'num_stages', None)
-        if isinstance(stages, int) and self.mask_stage >= stages:
-            raise ValueError(
-                f'{NAME}: mask_stage={self.mask_stage} but {kind} has '
-                f'{stages} stages (0..{stages - 1}); set model.mask_stage '
-                f'to one of them (OpenMixup uses 2 on ResNets)')
-        own = getattr(self.backbone, 'out_indices', None)
-        if own is None:
-            raise ValueError(f'{NAME}: {kind} has no out_indices, so the Mix '
-                             'Block cannot read a stage of it; use a CNN '
-                             'backbone with stages (ResNet, ResNeXt, ...)')
-        own = [int(i) for i in ([own] if isinstance(own, int) else own)]
-        indices = sorted(set(own) | {self.mask_stage})
-        self._stage_pos = indices.index(self.mask_stage)
-        self._head_pos = [indices.index(i) for i in sorted(own)]
-        cfg = dict(copy.deepcopy(backbone), out_indices=tuple(indices))
-        try:
-            twin = MODELS.build(cfg)
-        except (AssertionError, IndexError, TypeError, ValueError) as err:
-            raise ValueError(
-                f'{NAME}: {kind} cannot return stage {self.mask_stage} '
-                f'({type(err).__name__}: {err}); set model.mask_stage to a '
-                'stage the backbone has') from None
-        names_q = [n for n, _ in self.backbone.named_parameters()]
-        if [n for n, _ in twin.named_parameters()] != names_q:
-            raise ValueError(f'{NAME}: {kind} changes its parameters with '
-                             'out_indices, so no momentum twin can follow '
-                             'it; use a CNN backbone (ResNet, ResNeXt, ...)')
-        return twin
-
-    @torch.no_grad()
-    def _probe_stage_channels(self, backbone: dict) -> int:
-        """Channels of ``mask_stage`` from a one-image eval forward; a
-        stage without (N, C, H, W) maps is refused."""
-        twin, kind = self.backbone_k, backbone.get('type', '?')
-        size = getattr(twin, 'img_size', 32)
-        size = tuple(size) if isinstance(size, (tuple, list)) else (size, ) * 2
-        probe = torch.zeros(1, int(backbone.get('in_channels', 3)), *size)
-        was_training = twin.training
-        twin.eval()
-        try:
-            feats = twin(probe)[self._stage_pos]
-        except Exception as err:  # noqa: BLE001 - one line for any backbone
-            raise ValueError(f'{NAME}: {kind} failed on a {size} probe '
-                             f'image ({type(err).__name__}: {err}); the Mix '
-                             'Block needs its stage feature maps') from None
-        finally:
-            twin.train(was_training)
-        if not isinstance(feats, torch.Tensor) or feats.dim() != 4:
-            shape = tuple(feats.shape) if isinstance(
-                feats, torch.Tensor) else type(feats).__name__
-            raise ValueError(
-                f'{NAME}: the Mix Block needs (N, C, H, W) feature maps but '
-                f'stage {self.mask_stage} of {kind} gives {shape} (a class '
-                'token or flat features: ViTs are not supported); use a CNN '
-                'backbone')
-        return int(feats.shape[1])
+        if self.channels_last:  # the modules built after MixupClassifier's
+            self.to(memory_format=torch.channels_last)
 
     # ---------------------------------------------------- momentum encoder
     def _momentum_pairs(self) -> List[tuple]:
@@ -354,9 +251,8 @@ class AutoMixClassifier(MixupClassifier):
             if self.mask_adjust > 0 and np.random.rand() < self.mask_adjust:
                 mask_bb = adjust_mask(mask_bb, lam_bb)
             if min(lam_bb, 1 - lam_bb) <= self.lam_margin:
-                mask_bb = torch.ones_like(mask_bb) * torch.tensor(
-                    [lam_bb, 1 - lam_bb], device=x.device)[None, :, None,
-                                                            None]
+                shares = torch.tensor([lam_bb, 1 - lam_bb], device=x.device)
+                mask_bb = torch.ones_like(mask_bb) * shares.view(1, 2, 1, 1)
         return mask_mb, mask_bb
 
     def _mix_block_ce(self, logits, target, index, lam) -> torch.Tensor:
@@ -395,14 +291,14 @@ class AutoMixClassifier(MixupClassifier):
         index_mb = torch.randperm(n).to(inputs.device)
         mask_mb, mask_bb = self.mix_masks(inputs, lam_mb, lam_bb, index_mb,
                                           index_bb)
-        x_mb = self._memory_format(mix_with_mask(inputs, index_mb, mask_mb))
+        x_mb = self._memory_format(mix_with_masks(inputs, index_mb, mask_mb))
         losses = dict(loss_mix_block=self._mix_block_ce(
             self._momentum_logits(x_mb), target, index_mb, lam_mb))
         if self.mask_loss > 0:
             losses['loss_mask'] = self.mask_loss * self.mix_block.mask_loss(
                 mask_mb, lam_mb)
         losses['loss_one'] = self._one_hot_loss(inputs, target, data_samples)
-        x_bb = self._memory_format(mix_with_mask(inputs, index_bb, mask_bb))
+        x_bb = self._memory_format(mix_with_masks(inputs, index_bb, mask_bb))
         logits = self.head_mix(self.extract_feat(x_bb))
         losses['loss_mix'] = mixed_label_loss(self, logits, target, index_bb,
                                               lam_bb)

@@ -1,36 +1,21 @@
-r"""The Mix Block of AutoMix and SAMix: a per-pixel mixing mask from
-cross-attention between the features of an image and of its partner.
-
-AutoMix (Liu et al., ECCV 2022) and SAMix (Li et al., arXiv 2111.15454)
-learn the mixing mask. For a feature map :math:`z` of the batch at one
-stage of the momentum encoder, the partner's features :math:`z' = z[\pi]`
-and the batch's mixing ratio :math:`\lambda`:
+r"""The Mix Block of AutoMix (Liu et al., ECCV 2022) and SAMix (Li et al.,
+arXiv 2111.15454): a per-pixel mixing mask from cross-attention between
+the features of an image and of its partner. For features :math:`z` at one
+stage of the momentum encoder, :math:`z' = z[\pi]` and the batch's lam:
 
 .. math::
-    q &= W_q\,g_\lambda(z), \quad k = W_k\,g_{1-\lambda}(z'), \quad
-    v = V(g_{1-\lambda}(z')) \\
-    P &= \mathrm{softmax}\big(q k^\top / \sqrt{C/r}\big)
-    \in \mathbb{R}^{HW \times HW} \\
-    m' &= \sigma\big(\mathrm{up}(P v)\big), \qquad
+    P = \mathrm{softmax}\big(W_q g_\lambda(z)\,(W_k g_{1-\lambda}(z'))^\top
+        / \sqrt{C/r}\big), \qquad
+    m' = \sigma\big(\mathrm{up}(P\,V(g_{1-\lambda}(z')))\big), \qquad
     \mathrm{mask} = [1 - m',\ m']
 
-``mask[:, 0]`` weights the image, ``mask[:, 1]`` its partner:
-:math:`x_{mix} = \mathrm{mask}_0 \odot x + \mathrm{mask}_1 \odot x[\pi]`.
-:math:`g` is the lam embedding (AutoMix: none or a constant lam channel;
-SAMix: :math:`z\,(1 + \tilde\lambda)` and :math:`z'\,(2 - \tilde\lambda)`
-with :math:`\tilde\lambda` a cubic rescale of lam), :math:`V` the value
-network (AutoMix: one 1x1 conv; SAMix's non-linear content modelling:
-1x1 conv - BN - ELU - 1x1 conv), and ``up`` the upsampling to the image
-size. The attention and the mask are computed in float32 whatever the
-autocast setting (OpenMixup forces fp32 there: fp16 overflows).
-
-The mean of the mask is not constrained to lam by construction; the mask
-loss (:meth:`PixelMixBlock.mask_loss`) ties the batch mean of the image's
-share to lam up to a margin (``'L1'``) and, in SAMix, also pushes the
-mask towards 0/1 (``'L1+Variance'``).
-
-Reference: OpenMixup ``openmixup/models/heads/pmix_block.py``
-(``PixelMixBlock``); names of the arguments follow it.
+(``mask[:, 0]`` weights the image, ``mask[:, 1]`` its partner; :math:`g`
+the lam embedding, :math:`V` the value network, ``up`` the upsampling to
+the image). The mask's mean is tied to lam only by the mask loss. Attention
+and mask are computed in float32 whatever the autocast (OpenMixup forces
+fp32 there: fp16 overflows). Reference: OpenMixup
+``openmixup/models/heads/pmix_block.py`` (``PixelMixBlock``); argument names
+follow it.
 """
 import math
 from typing import List, Optional, Sequence, Union
@@ -305,13 +290,6 @@ class PixelMixBlock(BaseModule):
         else:  # 'L2+Variance'
             term = ((1 - mean - lam)**2 - margin**2).clamp(min=0.)
         return term - 2 * variance
-
-
-def mix_with_mask(inputs: torch.Tensor, index: torch.Tensor,
-                  mask: torch.Tensor) -> torch.Tensor:
-    """``mask[:, 0] * x + mask[:, 1] * x[index]`` in the images' dtype."""
-    mask = mask.to(inputs.dtype)
-    return inputs * mask[:, :1] + inputs[index] * mask[:, 1:]
 
 
 def adjust_mask(mask: torch.Tensor, lam: float,

@@ -108,10 +108,13 @@ def test_train_step_applies_the_scheduled_ema_after_the_step():
     model.train()
     x, samples, _ = batch()
     k0 = [p.detach().clone() for p in model.backbone_k.parameters()]
-    hub = MessageHub.get_current_instance()
+    hub = MessageHub.get_instance('test_automix_momentum')  # now current
     hub.update_info('iter', 500)
     hub.update_info('max_iters', 1000)
-    model.train_step(dict(inputs=x, data_samples=samples), sgd(model))
+    try:
+        model.train_step(dict(inputs=x, data_samples=samples), sgd(model))
+    finally:
+        MessageHub._instance_dict.pop('test_automix_momentum', None)
     m = 0.999999 - (0.999999 - 0.999) * (math.cos(math.pi * 0.5) + 1) / 2
     assert model.momentum == pytest.approx(m)
     for p0, pq, pk in zip(k0, model.backbone.parameters(),
@@ -144,8 +147,9 @@ def test_mask_shape_range_and_mix(family):
         assert bool(((mask > 0) & (mask < 1)).all())
         torch.testing.assert_close(mask.sum(1), torch.ones(5, 20, 20))
     assert mask_mb.requires_grad and not mask_bb.requires_grad
-    from sumix_ext.models.utils.mix_block import mix_with_mask
-    mixed = mix_with_mask(x, index, mask_mb)
+    from sumix_ext.models.classifiers.automix_classifier import \
+        mix_with_masks
+    mixed = mix_with_masks(x, index, mask_mb)
     torch.testing.assert_close(
         mixed, mask_mb[:, :1] * x + mask_mb[:, 1:] * x[index])
 

@@ -1,0 +1,129 @@
+"""Build-time pieces of :class:`~.automix_classifier.AutoMixClassifier`:
+argument checks, the momentum backbone and the probe of the Mix Block's
+stage (one-line ``ValueError`` naming the fix for every bad input)."""
+import copy
+from typing import Optional
+
+import torch
+from mmpretrain.registry import MODELS
+
+NAME = 'AutoMixClassifier'
+SUMIX_REASON = (
+    f'{NAME}: SUMix is refused: the Mix Block learns its mask against the '
+    'lam label of the mixup loss and the classifier trains on that mask '
+    'with that label, so a SUMix-corrected label would break the pair; set '
+    'model.sumix=None (SUMix runs with MixupClassifier and an image mixer)')
+
+
+def without_uncertainty_branch(head: Optional[dict]) -> Optional[dict]:
+    """A ``SUMixHead`` config as mmpretrain's ``LinearClsHead`` (the SUMix
+    branch has nothing to learn here); other heads unchanged."""
+    if isinstance(head, dict) and head.get('type') == 'SUMixHead':
+        head = {k: v for k, v in head.items() if k != 'is_norm'}
+        head['type'] = 'LinearClsHead'
+    return head
+
+
+def check_arguments(kwargs: dict, mix_block, alpha, momentum, momentum_end,
+                    momentum_begin, mask_loss, mask_adjust, lam_margin,
+                    mask_stage) -> None:
+    """Refuse SUMix, another mixer or mixed loss, batch augments and
+    out-of-range numbers (``kwargs``: the ``MixupClassifier`` arguments,
+    from which ``sumix``, ``mixer`` and ``mix_loss`` are removed)."""
+    if kwargs.pop('sumix', None) is not None:
+        raise ValueError(SUMIX_REASON)
+    for key, fix in (('mixer', 'model.aux_mixer'),
+                     ('mix_loss', 'model.mix_block_loss')):
+        if kwargs.pop(key, None) is not None:
+            raise ValueError(
+                f'{NAME}: model.{key} is not used here (the Mix Block makes '
+                f'the mixes); set model.{key}=None (see {fix})')
+    if 'augments' in (kwargs.get('train_cfg') or {}):
+        raise ValueError(f'{NAME}: the Mix Block makes the mixes; remove '
+                         'model.train_cfg.augments')
+    if not isinstance(mix_block, dict):
+        raise ValueError(f'{NAME}: model.mix_block must be a config, e.g. '
+                         "dict(type='PixelMixBlock')")
+    checks = [
+        (alpha > 0, f'alpha must be > 0, got {alpha}'),
+        (0 <= momentum <= 1, f'momentum must be in [0, 1], got {momentum}'),
+        (momentum_end is None or momentum <= momentum_end <= 1,
+         f'momentum_end must be in [momentum, 1] or None, got '
+         f'{momentum_end}'),
+        (0 <= momentum_begin <= 1, 'momentum_begin must be in [0, 1], got '
+         f'{momentum_begin}'),
+        (mask_loss >= 0, f'mask_loss must be >= 0, got {mask_loss}'),
+        (0 <= mask_adjust <= 1, 'mask_adjust must be a probability, got '
+         f'{mask_adjust}'),
+        (0 <= lam_margin < 0.5, 'lam_margin must be in [0, 0.5), got '
+         f'{lam_margin}'),
+        (isinstance(mask_stage, int) and mask_stage >= 0,
+         f'mask_stage must be a stage index >= 0, got {mask_stage!r}'),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise ValueError(f'{NAME}: {message}')
+
+
+def momentum_backbone(model, backbone: dict):
+    """The online backbone's twin that also returns ``model.mask_stage``;
+    sets ``model._stage_pos`` / ``model._head_pos`` (where the stage and
+    the head's features are in its outputs)."""
+    kind, stage = backbone.get('type', '?'), model.mask_stage
+    stages = getattr(model.backbone, 'num_stages', None)
+    if isinstance(stages, int) and stage >= stages:
+        raise ValueError(
+            f'{NAME}: mask_stage={stage} but {kind} has {stages} stages '
+            f'(0..{stages - 1}); set model.mask_stage to one of them '
+            '(OpenMixup uses 2 on ResNets)')
+    own = getattr(model.backbone, 'out_indices', None)
+    if own is None:
+        raise ValueError(f'{NAME}: {kind} has no out_indices, so the Mix '
+                         'Block cannot read a stage of it; use a CNN '
+                         'backbone with stages (ResNet, ResNeXt, ...)')
+    own = [int(i) for i in ([own] if isinstance(own, int) else own)]
+    indices = sorted(set(own) | {stage})
+    model._stage_pos = indices.index(stage)
+    model._head_pos = [indices.index(i) for i in sorted(own)]
+    cfg = dict(copy.deepcopy(backbone), out_indices=tuple(indices))
+    try:
+        twin = MODELS.build(cfg)
+    except (AssertionError, IndexError, TypeError, ValueError) as err:
+        raise ValueError(
+            f'{NAME}: {kind} cannot return stage {stage} '
+            f'({type(err).__name__}: {err}); set model.mask_stage to a stage '
+            'the backbone has') from None
+    names_q = [n for n, _ in model.backbone.named_parameters()]
+    if [n for n, _ in twin.named_parameters()] != names_q:
+        raise ValueError(f'{NAME}: {kind} changes its parameters with '
+                         'out_indices, so no momentum twin can follow it; '
+                         'use a CNN backbone (ResNet, ResNeXt, ...)')
+    return twin
+
+
+@torch.no_grad()
+def probe_stage_channels(model, backbone: dict) -> int:
+    """Channels of ``model.mask_stage`` from a one-image eval forward of
+    the momentum backbone; a stage without (N, C, H, W) maps is refused."""
+    twin, kind = model.backbone_k, backbone.get('type', '?')
+    size = getattr(twin, 'img_size', 32)
+    size = tuple(size) if isinstance(size, (tuple, list)) else (size, ) * 2
+    probe = torch.zeros(1, int(backbone.get('in_channels', 3)), *size)
+    was_training = twin.training
+    twin.eval()
+    try:
+        feats = twin(probe)[model._stage_pos]
+    except Exception as err:  # noqa: BLE001 - one line for any backbone
+        raise ValueError(f'{NAME}: {kind} failed on a {size} probe image '
+                         f'({type(err).__name__}: {err}); the Mix Block '
+                         'needs its stage feature maps') from None
+    finally:
+        twin.train(was_training)
+    if not isinstance(feats, torch.Tensor) or feats.dim() != 4:
+        shape = tuple(feats.shape) if isinstance(
+            feats, torch.Tensor) else type(feats).__name__
+        raise ValueError(
+            f'{NAME}: the Mix Block needs (N, C, H, W) feature maps but stage '
+            f'{model.mask_stage} of {kind} gives {shape} (a class token or '
+            'flat features: ViTs are not supported); use a CNN backbone')
+    return int(feats.shape[1])
