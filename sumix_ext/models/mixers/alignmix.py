@@ -26,14 +26,13 @@ to the backbone's output is the classifier's training procedure
 """
 import math
 import numbers
-from typing import Optional
 
 import numpy as np
 import torch
 from mmpretrain.registry import BATCH_AUGMENTS
 
-from .base import BaseMixer, MixOutput
-from .manifoldmix import manifold_mix
+from .base import MixOutput
+from .manifoldmix import HiddenStateMixer, manifold_mix
 
 
 def squared_distances(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -153,7 +152,7 @@ def _positive(value, name: str, hint: str, integer: bool = False):
 
 
 @BATCH_AUGMENTS.register_module()
-class BatchAlignMix(BaseMixer):
+class BatchAlignMix(HiddenStateMixer):
     r"""AlignMix: interpolation of the last feature maps after aligning
     them by optimal transport (or, on some steps, an input Mixup).
 
@@ -179,7 +178,8 @@ class BatchAlignMix(BaseMixer):
         input_mix_prob (float): Chance of the input-Mixup step. Defaults to
             0.5 (the authors' ``layer_mix = random.randint(0, 1)``); 0 is
             OpenMixup's ``alignmix`` mode (alignment only).
-        avoid_self_pair (bool): See :class:`BaseMixer`.
+        avoid_self_pair (bool): See
+            :class:`~sumix_ext.models.mixers.BaseMixer`.
     """
 
     #: its training procedure (mixes inside the model): see
@@ -188,6 +188,7 @@ class BatchAlignMix(BaseMixer):
     #: what it mixes is a hidden state, not an image (no picture, no
     #: object-mask label to check)
     mixes_hidden_states = True
+    inside = 'aligns feature maps'
 
     def __init__(self, alpha: float = 2.0, eps: float = 0.1,
                  max_iter: int = 100, thresh: float = 0.1,
@@ -240,16 +241,6 @@ class BatchAlignMix(BaseMixer):
             index: torch.Tensor) -> MixOutput:
         """The input branch: a Mixup of ``inputs`` (exact ``lam``)."""
         return MixOutput(manifold_mix(inputs, lam, index), index, float(lam))
-
-    def __call__(self, inputs: torch.Tensor,
-                 batch_score: Optional[torch.Tensor] = None):
-        if batch_score is not None:
-            raise ValueError(
-                f'{type(self).__name__} aligns feature maps inside the '
-                "network: use it as MixupClassifier's model.mixer, not in a "
-                "stock ImageClassifier's train_cfg.augments (there use "
-                "BatchMixup)")
-        return super().__call__(inputs)
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(alpha={self.alpha}, eps={self.eps}, '

@@ -48,8 +48,28 @@ def check_layers(layers, owner: str = 'BatchManifoldMix') -> Tuple[int, ...]:
     return tuple(int(k) for k in layers)
 
 
+class HiddenStateMixer(BaseMixer):
+    """A mixer whose mix happens inside the network (ManifoldMix,
+    AlignMix): usable as ``MixupClassifier``'s ``model.mixer`` only, not
+    as a stock ``ImageClassifier``'s batch augment (refused in one line).
+    """
+
+    #: what the mixer does inside the network, for the refusal
+    inside = 'mixes hidden states'
+
+    def __call__(self, inputs: torch.Tensor,
+                 batch_score: Optional[torch.Tensor] = None):
+        if batch_score is not None:
+            raise ValueError(
+                f'{type(self).__name__} {self.inside} inside the network: '
+                "use it as MixupClassifier's model.mixer, not in a stock "
+                "ImageClassifier's train_cfg.augments (there use "
+                'BatchMixup)')
+        return super().__call__(inputs)
+
+
 @BATCH_AUGMENTS.register_module()
-class BatchManifoldMix(BaseMixer):
+class BatchManifoldMix(HiddenStateMixer):
     r"""ManifoldMix: Mixup of the hidden state at a randomly drawn layer.
 
     .. math::
@@ -107,16 +127,6 @@ class BatchManifoldMix(BaseMixer):
         :func:`manifold_mix`; ``lam`` is exact (every element is a ``lam``
         blend)."""
         return MixOutput(manifold_mix(inputs, lam, index), index, float(lam))
-
-    def __call__(self, inputs: torch.Tensor,
-                 batch_score: Optional[torch.Tensor] = None):
-        if batch_score is not None:
-            raise ValueError(
-                f'{type(self).__name__} mixes hidden states inside the '
-                "network: use it as MixupClassifier's model.mixer, not in a "
-                "stock ImageClassifier's train_cfg.augments (there use "
-                "BatchMixup)")
-        return super().__call__(inputs)
 
     def __repr__(self) -> str:
         return (f'{type(self).__name__}(alpha={self.alpha}, layers='

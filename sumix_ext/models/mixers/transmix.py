@@ -181,4 +181,3 @@ def transmix_lam(attn: torch.Tensor, out: MixOutput,
     lam_attn = w_b / (w_a + w_b)
     lam_b = area_weight * (1 - lam) + (1 - area_weight) * lam_attn
     return 1 - lam_b
-

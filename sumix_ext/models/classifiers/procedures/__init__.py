@@ -152,8 +152,6 @@ def check_procedure(model) -> None:
         proc.check(model)
 
 
-
-
 def _register_all() -> None:
     """Import every module of this package: each registers its
     procedure (a new method is one new file here, nothing else)."""
