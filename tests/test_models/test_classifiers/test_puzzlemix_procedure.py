@@ -50,7 +50,7 @@ def _tracked(model):
 def test_gradients_reach_the_weights_the_authors_update(spy, clean_lam):
     """clean_lam 0: the saliency pass (eval mode) leaves nothing: the
     step's gradients are those of the mixed loss alone and BatchNorm counts
-    one batch; clean_lam 1: the train-mode clean CE, weighted clean_lam,
+    one batch; clean_lam 1: the train-mode clean CE, weighted 2 clean_lam,
     joins them and BatchNorm counts two."""
     np.random.seed(0)
     torch.manual_seed(0)
@@ -77,7 +77,8 @@ def test_gradients_reach_the_weights_the_authors_update(spy, clean_lam):
     expect = mixed_label_loss(twin, _logits(twin, mixed.inputs), y,
                               mixed.index, mixed.lam)
     if clean_lam > 0:
-        expect = expect + clean_lam * F.cross_entropy(_logits(twin, x), y)
+        expect = expect + 2 * clean_lam * F.cross_entropy(
+            _logits(twin, x), y)
     assert out['loss'].item() == pytest.approx(expect.item(), rel=1e-5)
     expect.backward()
     for (name, p), q in zip(model.named_parameters(), twin.parameters()):
