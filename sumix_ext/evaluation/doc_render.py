@@ -332,6 +332,12 @@ def step_table(root: str, path: str, refs: str = 'b') -> str:
              f'classes ([{osp.basename(path)}]({path})).', '',
              '| variant | median step (ms) | time ratio: of medians / '
              'median of per-round ratios | target |', '|---|---|---|---|']
+    mem = {v: (r.get('memory') or {}).get('peak_mb')
+           for v, r in res['variants'].items()}
+    with_mem = any(m is not None for m in mem.values())
+    if with_mem:  # peak memory beside each step, against the reference's
+        lines[-2] = lines[-2] + ' peak memory (MB, vs reference) |'
+        lines[-1] = lines[-1] + '---|'
     for v, r in res['variants'].items():
         pair = next((k for k in pairs if k.split('/')[0] == v), None) or \
             next((k for k in pairs if k == f'{ref}/{v}'), None)
@@ -344,8 +350,14 @@ def step_table(root: str, path: str, refs: str = 'b') -> str:
             ratio = f'{pair}: {p["value"]:.3f} / {p["paired_median"]:.3f}'
             target = (f'{p["target"]}: {"met" if p["met"] else "missed"}'
                       if 'target' in p else '-')
-        lines.append(f'| ({v}) {r["name"]} | {r["median_ms"]:.0f} | '
-                     f'{ratio} | {target} |')
+        row = (f'| ({v}) {r["name"]} | {r["median_ms"]:.0f} | '
+               f'{ratio} | {target} |')
+        if with_mem:
+            base = mem.get(ref)
+            row += (' n/a |' if mem[v] is None else
+                    f' {mem[v]:.0f} |' if v in refs_ or not base else
+                    f' {mem[v]:.0f} ({mem[v] / base:.2f}x) |')
+        lines.append(row)
     return '\n'.join(lines)
 
 
