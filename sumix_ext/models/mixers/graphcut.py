@@ -127,17 +127,25 @@ def label_prior(lam: float, n_labels: int, eps: float = 1e-8) -> np.ndarray:
                              (1 - lam)**i + eps) for i in range(n_labels)])
 
 
-def check_energy(unary: np.ndarray, ev: np.ndarray, eh: np.ndarray) -> None:
-    """``gco`` scales these integer costs once more (a float smooth cost
-    makes it treat the energy as float: unary x 1e5, edge weights x 1e3) and
-    aborts the process past ``GCO_MAX_ENERGYTERM`` = 1e7 or wraps int32:
-    one line instead (e.g. a very large ``beta`` or ``gamma``)."""
-    edges = max(np.abs(ev).max(initial=0), np.abs(eh).max(initial=0))
-    if edges * 1000 >= 10**7 or np.abs(unary).max() * 100000 >= 2**31:
+#: gco's largest energy term (``GCO_MAX_ENERGYTERM``); past it gco aborts
+#: the whole process
+GCO_MAX_ENERGYTERM = 10**7
+
+
+def check_energy(unary: np.ndarray, ev: np.ndarray, eh: np.ndarray,
+                 pairwise: np.ndarray) -> None:
+    """One line instead of gco's abort of the whole process when a term of
+    the integer energy passes :data:`GCO_MAX_ENERGYTERM` (e.g. a very large
+    ``beta`` or ``gamma``); checked on the float costs in Python floats,
+    before any int32 cast could wrap them."""
+    biggest = float(np.abs(unary).max(initial=0))
+    edges = float(max(np.abs(ev).max(initial=0), np.abs(eh).max(initial=0)))
+    edge_term = edges * float(np.abs(pairwise).max(initial=0))
+    if max(biggest, edge_term) >= GCO_MAX_ENERGYTERM:
         raise ValueError(
             'BatchPuzzleMix: graph-cut costs too large for gco (largest '
-            f'edge weight {edges}, unary {np.abs(unary).max()}); lower beta '
-            'or gamma')
+            f'unary {biggest:.0f}, edge term {edge_term:.0f}, limit '
+            f'{GCO_MAX_ENERGYTERM}); lower beta or gamma')
 
 
 def graphcut_mask(cost_a: np.ndarray, cost_b: np.ndarray,
@@ -165,15 +173,23 @@ def graphcut_mask(cost_a: np.ndarray, cost_b: np.ndarray,
     large = 1000 * g**2
     prior = eta * label_prior(lam, n_labels) / g**2
     weights = np.linspace(0, 1, n_labels)
-    unary = (large * np.stack([(1 - wl) * cost_a + wl * cost_b + prior[i]
-                               for i, wl in enumerate(weights)],
-                              axis=-1)).astype(np.int32)
+    # The energy is the authors' times (L-1)^2, all in integers: their
+    # pairwise (i-j)^2/(L-1)^2 is float, which makes gco scale the int32
+    # unary by 1e5 and wrap it past 2^31 (large saliency peaks at fine
+    # grids); scaling unary and edges alike keeps the same minimiser
+    # exactly and gco in integer mode (a test checks the optimum).
+    k = (n_labels - 1) ** 2
+    unary = large * np.stack([(1 - wl) * cost_a + wl * cost_b + prior[i]
+                              for i, wl in enumerate(weights)], axis=-1)
     lab = np.arange(n_labels)
-    pairwise = ((lab[:, None] - lab[None]) ** 2 /
-                (n_labels - 1) ** 2).astype(np.float32)
-    ev = (large * (edge_v + smooth)).astype(np.int32)
-    eh = (large * (edge_h + smooth)).astype(np.int32)
-    check_energy(unary, ev, eh)
+    pairwise = (lab[:, None] - lab[None]) ** 2
+    ev = large * (edge_v + smooth)
+    eh = large * (edge_h + smooth)
+    check_energy(unary * k, ev, eh, pairwise)
+    # the authors' int32 truncation of each cost, then the factor k
+    unary = unary.astype(np.int64) * k
+    unary, ev, eh, pairwise = (a.astype(np.int32)
+                               for a in (unary, ev, eh, pairwise))
     labels = gco.cut_grid_graph(unary, pairwise, ev, eh, algorithm='swap')
     return 1.0 - labels.reshape(g, g) / (n_labels - 1)
 

@@ -41,9 +41,29 @@ def test_graph_cut_label_smoothness_makes_one_label():
                          smooth=0.4, eta=0., n_labels=2)
     np.testing.assert_array_equal(mask, [[1, 1], [1, 0]])
     # costs gco would abort on are one line instead
+    # (2500 x 4000 = 1e7 per edge: gco's GCO_MAX_ENERGYTERM)
     with pytest.raises(ValueError, match='too large for gco'):
-        graphcut_mask(cost_a, cost_b, zero_v, zero_h, lam=0.5, smooth=10.,
+        graphcut_mask(cost_a, cost_b, zero_v, zero_h, lam=0.5, smooth=2500.,
                       eta=0., n_labels=2)
+
+
+def test_graph_cut_energy_stays_integer_where_the_authors_wraps():
+    """A saliency peak at a fine grid: the authors' float pairwise makes gco
+    multiply the int32 unary by 1e5, past 2^31 (a wrapped, meaningless
+    energy). The integer energy (times (L-1)^2, same minimiser) keeps the
+    optimum: each block takes its cheaper source when nothing is smooth."""
+    g = 14
+    rng = np.random.default_rng(0)
+    cost_a = rng.random((g, g)).astype(F32) * 0.05
+    cost_b = rng.random((g, g)).astype(F32) * 0.05
+    cost_a[3, 4] = 0.3  # 1000 g^2 x 0.3 = 58800: x 1e5 > 2^31
+    zero_v = np.zeros((g - 1, g), F32)
+    zero_h = np.zeros((g, g - 1), F32)
+    for labels in (2, 3):
+        mask = graphcut_mask(cost_a, cost_b, zero_v, zero_h, lam=0.5,
+                             smooth=0., eta=0., n_labels=labels)
+        want = np.where(cost_a < cost_b, 1.0, 0.0)
+        np.testing.assert_array_equal(mask, want)
 
 
 def test_graph_cut_prior_with_three_labels_and_no_saliency():
