@@ -124,3 +124,47 @@ def pytest_collection_modifyitems(config, items):
                 reason='slow test: set SUMIX_SLOW_TESTS=1 to run it'))
         if 'cuda' in item.keywords and not torch.cuda.is_available():
             item.add_marker(pytest.mark.skip(reason='no CUDA GPU here'))
+
+
+_TRAIN_DRIVER = '''
+import json, runpy, sys
+for argv in json.loads(sys.argv[1]):
+    sys.argv = argv
+    runpy.run_path(argv[0], run_name='__main__')
+    print('RUN_DONE', argv[1], flush=True)
+'''
+
+
+def tiny_run_options(data_root: str, subset: bool = True,
+                     stock: bool = False) -> list:
+    """--cfg-options for a one-iteration run of a real-layout config on a
+    tiny copy of its dataset: batch 2, a narrow ResNet, one epoch validated,
+    and no loader worker processes (a finished run's persistent workers
+    would otherwise be joined, ~25 s each, when the next run in the same
+    process collects them). ``stock``: for mmpretrain's own tools, which
+    turn ``persistent_workers`` on where a config has no such key."""
+    opts = []
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        opts += [f'{key}.dataset.data_root={data_root}',
+                 f'{key}.batch_size=2', f'{key}.num_workers=0']
+        if stock:
+            opts.append(f'{key}.persistent_workers=False')
+    opts += ['train_cfg.max_epochs=1', 'train_cfg.val_begin=1',
+             'train_cfg.val_interval=1', 'model.backbone.stem_channels=8',
+             'model.backbone.base_channels=8', 'model.head.in_channels=64',
+             'default_hooks.logger.interval=1']
+    if subset:  # the tiny copies leave classes out
+        opts.append('train_dataloader.dataset.indices=2')
+    return opts
+
+
+def train_in_one_process(runs: list, timeout: int = 600) -> str:
+    """Run several ``[script, config, *args]`` trainings in one Python
+    process, each as ``python script config ...`` runs it (``runpy``), so
+    the imports are paid once; assert each finished and return the output."""
+    import json
+    proc = run_tool(['-c', _TRAIN_DRIVER, json.dumps(runs)], timeout=timeout)
+    out = proc.stdout + proc.stderr
+    for argv in runs:
+        assert f'RUN_DONE {argv[1]}' in out, argv[1]
+    return out

@@ -7,7 +7,7 @@ import glob
 import json
 import os.path as osp
 
-from tests.conftest import REPO, run_tool
+from tests.conftest import REPO, tiny_run_options, train_in_one_process
 from tests.test_datasets.fixtures import make_cifar100, make_tiny_imagenet
 
 # one config per method and per dataset (every config also trains a step
@@ -18,14 +18,6 @@ CONFIGS = {
     'aligned',
 }
 
-_DRIVER = '''
-import json, runpy, sys
-for argv in json.loads(sys.argv[1]):
-    sys.argv = argv
-    runpy.run_path(argv[0], run_name='__main__')
-    print('RUN_DONE', argv[1], flush=True)
-'''
-
 
 def test_hidden_state_mixer_configs_train_one_iteration(tmp_path):
     roots = {'cifar100': make_cifar100(str(tmp_path / 'cifar100')),
@@ -34,22 +26,13 @@ def test_hidden_state_mixer_configs_train_one_iteration(tmp_path):
     runs = []
     for config in CONFIGS:
         root = roots[config.split('/')[0]]
-        opts = []
-        for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-            opts += [f'{key}.dataset.data_root={root}', f'{key}.batch_size=2']
-        opts += ['train_dataloader.dataset.indices=2',
-                 'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
-                 'model.backbone.stem_channels=8',
-                 'model.backbone.base_channels=8', 'model.head.in_channels=64',
-                 'default_hooks.logger.interval=1']
+        opts = tiny_run_options(root)
         runs.append([osp.join(REPO, 'tools', 'train.py'),
                      osp.join(REPO, 'configs', config), '--work-dir',
                      str(tmp_path / 'w' / osp.basename(config)[:-3]),
                      '--cfg-options', *opts])
-    proc = run_tool(['-c', _DRIVER, json.dumps(runs)], timeout=600)
-    out = proc.stdout + proc.stderr
+    train_in_one_process(runs)
     for config, key in CONFIGS.items():
-        assert f'RUN_DONE {osp.join(REPO, "configs", config)}' in out, config
         work = tmp_path / 'w' / osp.basename(config)[:-3]
         assert osp.isfile(work / 'epoch_1.pth'), config
         log = sorted(glob.glob(str(work / '*' / 'vis_data' / '*.json')))[-1]

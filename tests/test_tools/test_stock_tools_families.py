@@ -6,7 +6,6 @@ The runs share one Python process (the stock tool is run with ``runpy``, as
 ``python tools/train.py`` would run it), so the imports are paid once.
 Fashion-MNIST is covered by ``test_stock_tools.py``.
 """
-import json
 import os
 import os.path as osp
 
@@ -15,7 +14,7 @@ import pytest
 from mmpretrain.datasets.categories import FGVCAIRCRAFT_CATEGORIES
 from PIL import Image
 
-from tests.conftest import REPO, run_tool
+from tests.conftest import REPO, tiny_run_options, train_in_one_process
 from tests.test_datasets.fixtures import (make_cifar100, make_cub,
                                           make_fgvc_aircraft, make_imagenet,
                                           make_stanford_cars,
@@ -42,14 +41,6 @@ FAMILIES = {
                None),
 }
 
-_DRIVER = '''
-import json, runpy, sys
-for argv in json.loads(sys.argv[1]):
-    sys.argv = argv
-    runpy.run_path(argv[0], run_name='__main__')
-    print('STOCK_RUN_DONE', argv[1], flush=True)
-'''
-
 
 def _custom_folder(root: str) -> str:
     for split in ('train', 'val'):
@@ -72,23 +63,13 @@ def test_stock_train_tool_trains_one_config_per_family(tmp_path):
             _custom_folder(root)
         else:
             write(root)
-        opts = []
-        for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-            opts += [f'{key}.dataset.data_root={root}', f'{key}.batch_size=2']
-        opts += ['train_cfg.max_epochs=1', 'train_cfg.val_begin=1',
-                 'train_cfg.val_interval=1', 'model.backbone.init_cfg=None',
-                 'model.backbone.stem_channels=8',
-                 'model.backbone.base_channels=8', 'model.head.in_channels=64',
-                 'default_hooks.logger.interval=1']
-        if write is not None:  # a subset: the tiny copies leave classes out
-            opts.append('train_dataloader.dataset.indices=2')
+        opts = tiny_run_options(root, subset=write is not None,
+                                stock=True)
+        opts.append('model.backbone.init_cfg=None')  # no pretrained weights
         runs.append([STOCK_TRAIN, osp.join(REPO, 'configs', config),
                      '--work-dir', str(tmp_path / 'w' / family),
                      '--cfg-options', *opts])
-    proc = run_tool(['-c', _DRIVER, json.dumps(runs)], timeout=600)
-    out = proc.stdout + proc.stderr
-    for family, (config, _) in FAMILIES.items():
-        assert f'STOCK_RUN_DONE {osp.join(REPO, "configs", config)}' in out, \
-            family
+    out = train_in_one_process(runs)
+    for family in FAMILIES:
         assert osp.isfile(tmp_path / 'w' / family / 'epoch_1.pth'), family
     assert out.count('Epoch(val) [1]') >= len(FAMILIES)
