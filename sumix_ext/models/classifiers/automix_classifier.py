@@ -65,6 +65,7 @@ from ..utils.mix_block import PixelMixBlock, adjust_mask  # noqa: F401
 from .automix_build import (NAME, SUMIX_REASON,  # noqa: F401
                             check_arguments, momentum_backbone,
                             probe_stage_channels, without_uncertainty_branch)
+from .automix_mix import classifier_mask
 from .mixup_classifier import MixupClassifier
 from .procedures import procedure_of
 from .procedures.mixed_label import mixed_label_loss
@@ -246,14 +247,7 @@ class AutoMixClassifier(MixupClassifier):
             feats = self.backbone_k(x)[self._stage_pos]
         size = x.shape[-2:]
         mask_mb = self.mix_block(feats, lam_mb, index_mb, size)
-        with torch.no_grad():
-            mask_bb = self.mix_block(feats, lam_bb, index_bb, size)
-            if self.mask_adjust > 0 and np.random.rand() < self.mask_adjust:
-                mask_bb = adjust_mask(mask_bb, lam_bb)
-            if min(lam_bb, 1 - lam_bb) <= self.lam_margin:
-                shares = torch.tensor([lam_bb, 1 - lam_bb], device=x.device)
-                mask_bb = torch.ones_like(mask_bb) * shares.view(1, 2, 1, 1)
-        return mask_mb, mask_bb
+        return mask_mb, classifier_mask(self, feats, lam_bb, index_bb, size)
 
     def _mix_block_ce(self, logits, target, index, lam) -> torch.Tensor:
         if self.mix_block_loss is not None:
