@@ -34,13 +34,14 @@ def parse_args(argv=None):
     parser.add_argument('--mixers', nargs='+',
                         default=[m for m in FIDELITY_MIXERS
                                  if m not in ('TransMix', 'PuzzleMix',
-                                              'GuidedMix-AP')],
+                                              'GuidedMix-AP', 'AutoMix')],
                         choices=list(FIDELITY_MIXERS),
                         help='TransMix (labels from the class token '
                         'attention) needs a vision-transformer checkpoint, '
                         'PuzzleMix and GuidedMix-AP (mix with the input '
-                        'gradient) a checkpoint; they are scored only when '
-                        'named')
+                        'gradient) a checkpoint, AutoMix (its learned mask) '
+                        'an AutoMix/SAMix checkpoint; they are scored only '
+                        'when named')
     parser.add_argument('--batch-sizes', nargs='+', type=int,
                         default=[8, 32, 64, 128, 256])
     parser.add_argument('--variants', nargs='+',
@@ -105,8 +106,8 @@ def main(argv=None) -> dict:
                 rf.FIDELITY_MIXERS[mixer]) else runs
             if not mixer_runs:
                 raise ValueError(f'--mixers {mixer}: it mixes with the '
-                                 "model's input gradients; give a "
-                                 'checkpoint')
+                                 'model (input gradients or a learned '
+                                 'mask); give a checkpoint')
             for bs in args.batch_sizes:
                 for label, model in mixer_runs:
                     ratios = rf.gather_ratios(

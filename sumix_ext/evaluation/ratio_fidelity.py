@@ -30,7 +30,7 @@ from ..models.losses import sumix_terms
 from ..models.mixers import (as_lam_tensor, build_mixer, pixel_mass,
                              semantic_share, spectral_residual_saliency)
 from .label_rule_fidelity import (LABEL_RULE_NAMES,  # noqa: F401
-                                  label_rule_ratios, mix_batch,
+                                  LEARNED_MASK, is_learned, mix_and_label,
                                   mixes_with_model, snapmix_labels)
 from .sumix_strength import strength_table, sumix_strength  # noqa: F401
 
@@ -52,6 +52,8 @@ FIDELITY_MIXERS: Dict[str, dict] = {
     # GuidedMixup (label = mask share): Guided-SR, no model; Guided-AP
     'GuidedMix': dict(type='BatchGuidedMix'),
     'GuidedMix-AP': dict(type='BatchGuidedMix', guided_type='ap'),
+    # an AutoMix/SAMix checkpoint's own Mix Block (label: the drawn lam)
+    'AutoMix': dict(type=LEARNED_MASK),
 }
 
 #: ratio forms scored by default: name -> SUMixLoss ratio keywords
@@ -156,8 +158,10 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
             :func:`object_map_fn`, or the images' own object masks
             ``(M, 1, H, W)`` (e.g. ``data_sample.object_mask`` of the
             cluttered-scene regime).
-        model (nn.Module, optional): A ``MixupClassifier`` with a
-            ``SUMixHead`` (eval mode); None scores ``lam`` only.
+        model (nn.Module, optional): A ``MixupClassifier`` (eval mode):
+            with a ``SUMixHead`` the ratio forms are scored, with a label
+            rule its labels; an ``AutoMixClassifier`` for the mixer
+            ``AutoMix``; None scores ``lam`` only.
         variants (dict, optional): Ratio forms to score (name -> SUMixLoss
             ratio keywords); defaults to :data:`FIDELITY_VARIANTS`.
         seed (int): Seeds the batch order, the mixer's draws and the masks.
@@ -169,7 +173,7 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
     if batch_size < 2:
         raise ValueError(f'batch_size must be >= 2 to mix, got {batch_size}')
     variants = FIDELITY_VARIANTS if variants is None else variants
-    mixer = build_mixer(mixer_cfg)
+    mixer = None if is_learned(mixer_cfg) else build_mixer(mixer_cfg)
     gen = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
     np.random.seed(seed)
@@ -181,17 +185,16 @@ def gather_ratios(images: torch.Tensor, labels: torch.Tensor,
         for start in range(0, images.size(0) - batch_size + 1, batch_size):
             idx = order[start:start + batch_size]
             x, y = images[idx], labels[idx]
-            mixed = mix_batch(model, mixer, x, y)
+            mixed, rules = mix_and_label(model, mixer, mixer_cfg, x, y)
             lam = as_lam_tensor(mixed.lam, x.size(0), x.device)
             truth = object_map[idx] if isinstance(
                 object_map, torch.Tensor) else object_map(x)
             out['s'].append(semantic_share(mixed, truth).cpu().numpy())
             out['lam'].append(lam.cpu().numpy())
-            if model is None:
-                continue
-            for name, ratio in label_rule_ratios(model, mixer, x, y,
-                                                 mixed).items():
+            for name, ratio in rules.items():
                 out.setdefault(name, []).append(ratio.cpu().numpy())
+            if not hasattr(getattr(model, 'head', None), 'forward_sumix'):
+                continue  # no model, or no SUMix head (AutoMix/SAMix)
             fwd = model.sumix_forward(x, mixed, y, shares=shares,
                                       clean=True)
             for name, kwargs in variants.items():
