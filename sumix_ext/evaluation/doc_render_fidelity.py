@@ -17,6 +17,8 @@ RATIO_LABELS = {
                                        '(rho_a + rho_b)',
     'transmix': "TransMix's label (area/attention average)",
     'transmix attention only': "TransMix's attention alone",
+    'automix label (drawn lam)': "AutoMix's label as trained (the drawn "
+                                 'lam)',
 }
 
 

@@ -68,3 +68,16 @@ def test_one_image_has_no_partner():
     model = build()
     with pytest.raises(ValueError, match='at least 2 images'):
         learned_mix(model, torch.randn(1, 3, 16, 16))
+
+
+def test_automix_cifar_mix_block_never_sees_lam_samix_does():
+    """OpenMixup's AutoMix CIFAR block (no lam_concat, no lam_mul) gives one
+    mask for every lam; SAMix's lam_mul embedding makes it depend on lam."""
+    x, _, _ = batch(n=4, size=16)
+    index = torch.tensor([1, 2, 3, 0])
+    for family, same in (('automix', True), ('samix', False)):
+        torch.manual_seed(0)
+        model = build(family, mask_adjust=0.0).eval()
+        low, _ = learned_mix(model, x, lam=0.2, index=index, adjust=False)
+        high, _ = learned_mix(model, x, lam=0.8, index=index, adjust=False)
+        assert torch.equal(low.mask, high.mask) is same, family
