@@ -72,22 +72,17 @@ def check_inputs(cfg, args) -> None:
 
 def draw(rows, out: str, lam: float) -> None:
     """Save the grid; ``rows`` = [(label, masks, images, shares)]."""
+    from .vis_mix import show
     plt = cli.agg_pyplot()
     num = len(rows[0][1])
     fig, axes = plt.subplots(2 * len(rows), num, squeeze=False,
                              figsize=(1.7 * num, 1.9 * 2 * len(rows)))
     for r, (label, masks, images, shares) in enumerate(rows):
         for c in range(num):
-            top, bottom = axes[2 * r][c], axes[2 * r + 1][c]
-            top.imshow(masks[c], cmap='gray', vmin=0, vmax=1)
-            top.set_title(f'{label}: mask\nshare of x {shares[c]:.2f}',
-                          fontsize=7)
-            bottom.imshow(images[c], vmin=0, vmax=1,
-                          cmap='gray' if images[c].ndim == 2 else None)
-            bottom.set_title(f'{label}: mix (lam {lam:.2f})', fontsize=7)
-            for ax in (top, bottom):
-                ax.set_xticks([])
-                ax.set_yticks([])
+            show(axes[2 * r][c], masks[c],
+                 f'{label}: mask\nshare of x {shares[c]:.2f}', 7)
+            show(axes[2 * r + 1][c], images[c],
+                 f'{label}: mix (lam {lam:.2f})', 7)
     cli.save_figure(fig, out, dpi=100)
 
 

@@ -136,6 +136,16 @@ def to_images(x, preprocessor):
     return x[:, :3].permute(0, 2, 3, 1).numpy()
 
 
+def show(ax, image, title: str, fontsize: int = 8) -> None:
+    """One gallery cell: ``image`` (``(H, W)`` grey or ``(H, W, 3)``, in
+    ``[0, 1]``) titled, without ticks."""
+    ax.imshow(image, cmap='gray' if image.ndim == 2 else None, vmin=0,
+              vmax=1)
+    ax.set_title(title, fontsize=fontsize)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
 def draw(rows, out: str) -> None:
     """Save the grid; ``rows`` = [(name, images, lams, tildes or None)]."""
     plt = cli.agg_pyplot()
@@ -145,15 +155,10 @@ def draw(rows, out: str) -> None:
     for r, (name, images, lams, tildes) in enumerate(rows):
         short = name[5:] if name.startswith('Batch') else name
         for c in range(num):
-            ax = axes[r][c]
-            ax.imshow(images[c], cmap='gray' if images[c].ndim == 2 else None,
-                      vmin=0, vmax=1)
             title = f'{short} lam={lams[c]:.2f}'
             if tildes is not None:
                 title += f'\nlam~={tildes[c]:.2f}'
-            ax.set_title(title, fontsize=8)
-            ax.set_xticks([])
-            ax.set_yticks([])
+            show(axes[r][c], images[c], title)
     cli.save_figure(fig, out, dpi=100)
 
 
