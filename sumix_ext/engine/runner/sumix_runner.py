@@ -62,6 +62,9 @@ class SUMixRunner(Runner):
       names the checkpoint it was writing.
     * An empty dataset is reported by name (MMEngine fails inside numpy
       with "need at least one array to concatenate").
+    * Distributed runs are wrapped in ``SUMixDistributedDataParallel``
+      (MMEngine's DDP wrapper that also runs the model's after-step work,
+      e.g. AutoMix's momentum update) unless the config names a wrapper.
     * ``RNGStateHook`` and ``SanityCheckHook`` are always registered, also
       when a config's own ``custom_hooks`` list leaves them out
       (:func:`with_required_hooks`).
@@ -167,6 +170,21 @@ class SUMixRunner(Runner):
         self.logger.info('compiled the network (backbone, neck, head); the '
                          'mixer and the loss run eagerly. The first '
                          'iterations are slow while it compiles.')
+
+    def wrap_model(self, model_wrapper_cfg: Optional[dict], model):
+        """:meth:`Runner.wrap_model` with
+        :class:`~sumix_ext.engine.model_wrappers.SUMixDistributedDataParallel`
+        as the distributed default (MMEngine's defaults otherwise: the same
+        step, plus the model's ``after_train_step``, e.g. AutoMix/SAMix's
+        momentum update). A config's own ``model_wrapper_cfg`` is kept; a
+        model with an after-step under another wrapper stops in one line
+        at its first training step."""
+        if self.distributed and model_wrapper_cfg is None:
+            model_wrapper_cfg = dict(
+                type='SUMixDistributedDataParallel', broadcast_buffers=False,
+                find_unused_parameters=self.cfg.get('find_unused_parameters',
+                                                    False))
+        return super().wrap_model(model_wrapper_cfg, model)
 
     def _unwrapped_model(self):
         """The classifier itself: without a DDP wrapper and without a

@@ -32,7 +32,9 @@ classifier. One training step on a batch :math:`x` with labels :math:`y`:
 
    So the Mix Block gets gradient only from ``loss_mix_block`` and
    ``loss_mask``, the classifier only from ``loss_one`` and ``loss_mix``.
-4. After the optimizer step (in :meth:`train_step`): the momentum encoder
+4. After the optimizer step (:meth:`after_train_step`, called by
+   :meth:`train_step` on one process and by ``SUMixDistributedDataParallel``
+   under DDP): the momentum encoder
    (backbone, neck, ``head_mix``) becomes :math:`\theta_k \leftarrow m
    \theta_k + (1-m)\theta_q` (parameters; its BatchNorm statistics are its
    own, from its train-mode forwards, as OpenMixup). :math:`m` follows
@@ -174,6 +176,9 @@ class AutoMixClassifier(MixupClassifier):
                              f'{type(self.aux_mixer).__name__} needs the '
                              'model (a training procedure)')
         self._in_train_step = False
+        #: set by ``SUMixDistributedDataParallel``, which calls
+        #: :meth:`after_train_step` after each step under DDP
+        self.stepped_by_wrapper = False
         self._copy_to_momentum()
         if self.channels_last:  # the modules built after MixupClassifier's
             self.to(memory_format=torch.channels_last)
@@ -213,22 +218,29 @@ class AutoMixClassifier(MixupClassifier):
             for pk, pq in zip(twin.parameters(), online.parameters()):
                 pk.mul_(m).add_(pq.detach(), alpha=1 - m)
 
+    def after_train_step(self) -> None:
+        """The momentum update after an optimizer step, with the momentum
+        of this iteration (OpenMixup: a hook after each iteration); a step
+        the NaN guard skipped updates nothing. Called by :meth:`train_step`
+        on one process and by ``SUMixDistributedDataParallel`` under DDP
+        (which bypasses :meth:`train_step`)."""
+        if self._skip_step:
+            return
+        hub = MessageHub.get_current_instance()
+        self.momentum = cosine_momentum(
+            self.base_momentum, self.momentum_end,
+            int(hub.get_info('iter', 0) or 0), hub.get_info('max_iters'),
+            self.momentum_begin)
+        self.momentum_update()
+
     def train_step(self, data, optim_wrapper: OptimWrapper) -> dict:
-        """``MixupClassifier.train_step``, then the momentum update with the
-        momentum of this iteration (OpenMixup: a hook after each
-        iteration); a step the NaN guard skipped updates nothing."""
+        """``MixupClassifier.train_step``, then :meth:`after_train_step`."""
         self._in_train_step = True
         try:
             log_vars = super().train_step(data, optim_wrapper)
         finally:
             self._in_train_step = False
-        if not self._skip_step:
-            hub = MessageHub.get_current_instance()
-            self.momentum = cosine_momentum(
-                self.base_momentum, self.momentum_end,
-                int(hub.get_info('iter', 0) or 0), hub.get_info('max_iters'),
-                self.momentum_begin)
-            self.momentum_update()
+        self.after_train_step()
         return log_vars
 
     # ---------------------------------------------------------- training
@@ -267,12 +279,16 @@ class AutoMixClassifier(MixupClassifier):
         """The four losses of one AutoMix/SAMix step (module docstring) and
         logged scalars: ``lam_mix_block``, ``lam_classifier`` and
         ``mask_share`` (mean share of ``x`` in the Mix Block's mask)."""
-        if not self._in_train_step and torch.distributed.is_available() \
+        if not self._in_train_step and not self.stepped_by_wrapper \
+                and torch.distributed.is_available() \
                 and torch.distributed.is_initialized() \
                 and torch.distributed.get_world_size() > 1:
-            raise ValueError(f'{NAME}: trains on one process only (its '
-                             'momentum update runs in train_step, which '
-                             'DDP bypasses); use a 1-GPU config')
+            raise ValueError(f'{NAME}: under DDP its momentum update needs '
+                             'the SUMixDistributedDataParallel wrapper '
+                             '(MMEngine\'s own skips it); remove '
+                             'model_wrapper_cfg from the config (tools/'
+                             'train.py then uses it) or set model_wrapper_'
+                             "cfg=dict(type='SUMixDistributedDataParallel')")
         n = inputs.size(0)
         if n < 2:
             raise ValueError(f'{NAME}: batch size {n} has no partner to mix '
