@@ -8,7 +8,8 @@ optimizer) must give a finite loss, the logs of its mode and update weights.
 
 Cost: the full-size model is built and trained for the first config of
 each distinct backbone config - in sorted order that is a grid root,
-``<arch>_cutmix-sumix_*`` - nine in all (the CNNs are shape-agnostic, so
+``<arch>_cutmix-sumix_*``, or for DeiT-S its AutoMix config (a full-size
+DeiT-S step with the Mix Block on layer 6's 14 x 14 maps) - nine in all (the CNNs are shape-agnostic, so
 the Tiny-ImageNet runs share the CIFAR stems' check). Every other config
 runs the same test with the backbone narrowed (same type, fewer channels /
 layers, same input shape; same mixer, SUMix, head, preprocessor, pipelines
@@ -70,8 +71,10 @@ def narrow_backbone(cfg) -> bool:
         backbone.update(depth=10, widen_factor=1)
         head.in_channels = 64
     elif kind == 'VisionTransformer':
-        backbone['arch'] = dict(embed_dims=32, num_layers=1, num_heads=2,
-                                feedforward_channels=64)
+        # enough layers for an AutoMix Mix Block's stage (a layer index)
+        layers = int(cfg.model.get('mask_stage', 0)) + 1
+        backbone['arch'] = dict(embed_dims=32, num_layers=layers,
+                                num_heads=2, feedforward_channels=64)
         head.in_channels = 32
     elif kind == 'SwinTransformer':
         backbone['arch'] = dict(embed_dims=16, depths=[1, 1, 1, 1],

@@ -65,17 +65,27 @@ def check_arguments(kwargs: dict, mix_block, alpha, momentum, momentum_end,
             raise ValueError(f'{NAME}: {message}')
 
 
+def is_token_backbone(backbone: torch.nn.Module) -> bool:
+    """An mmpretrain vision transformer (``VisionTransformer``, DeiT,
+    DeiT-3, ...): patch embedding, a list of token layers, extra tokens."""
+    return all(hasattr(backbone, a) for a in (
+        'patch_embed', 'layers', 'num_extra_tokens', 'out_type'))
+
+
 def momentum_backbone(model, backbone: dict):
     """The online backbone's twin that also returns ``model.mask_stage``;
     sets ``model._stage_pos`` / ``model._head_pos`` (where the stage and
-    the head's features are in its outputs)."""
+    the head's features are in its outputs). On a vision transformer the
+    stage is a layer (0-based; OpenMixup's DeiT-S configs use 5)."""
     kind, stage = backbone.get('type', '?'), model.mask_stage
     stages = getattr(model.backbone, 'num_stages', None)
+    if is_token_backbone(model.backbone):
+        stages = len(model.backbone.layers)
     if isinstance(stages, int) and stage >= stages:
         raise ValueError(
             f'{NAME}: mask_stage={stage} but {kind} has {stages} stages '
             f'(0..{stages - 1}); set model.mask_stage to one of them '
-            '(OpenMixup uses 2 on ResNets)')
+            '(OpenMixup uses 2 on ResNets, layer 5 on DeiT-S)')
     own = getattr(model.backbone, 'out_indices', None)
     if own is None:
         raise ValueError(f'{NAME}: {kind} has no out_indices, so the Mix '
@@ -101,6 +111,41 @@ def momentum_backbone(model, backbone: dict):
     return twin
 
 
+def stage_features(model, x: torch.Tensor) -> torch.Tensor:
+    """The momentum encoder's ``(N, C, H, W)`` maps of ``x`` at
+    ``model.mask_stage`` (from one forward of ``model.backbone_k``).
+
+    A CNN gives them as one of its outputs. A vision transformer gives
+    the tokens of layer ``mask_stage`` without its extra (class,
+    distillation) tokens, laid out on the patch grid: mmpretrain's
+    ``out_type='featmap'`` of that layer and OpenMixup's ViT output for
+    the Mix Block (the final norm applies only after the last layer);
+    read by forward hooks, so the head's outputs keep their own
+    ``out_type``.
+    """
+    twin = model.backbone_k
+    if not is_token_backbone(twin):
+        return twin(x)[model._stage_pos]
+    seen = {}
+    last = model.mask_stage == len(twin.layers) - 1
+    hooks = [
+        twin.patch_embed.register_forward_hook(
+            lambda m, i, out: seen.__setitem__('hw', out[1])),
+        twin.layers[model.mask_stage].register_forward_hook(
+            lambda m, i, out: seen.__setitem__('tokens', out)),
+    ]
+    try:
+        twin(x)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    tokens = seen['tokens']
+    if last and getattr(twin, 'final_norm', False):
+        tokens = twin.ln1(tokens)
+    patches = tokens[:, twin.num_extra_tokens:]
+    return patches.reshape(x.size(0), *seen['hw'], -1).permute(0, 3, 1, 2)
+
+
 @torch.no_grad()
 def probe_stage_channels(model, backbone: dict) -> int:
     """Channels of ``model.mask_stage`` from a one-image eval forward of
@@ -112,7 +157,7 @@ def probe_stage_channels(model, backbone: dict) -> int:
     was_training = twin.training
     twin.eval()
     try:
-        feats = twin(probe)[model._stage_pos]
+        feats = stage_features(model, probe)
     except Exception as err:  # noqa: BLE001 - one line for any backbone
         raise ValueError(f'{NAME}: {kind} failed on a {size} probe image '
                          f'({type(err).__name__}: {err}); the Mix Block '
@@ -124,6 +169,7 @@ def probe_stage_channels(model, backbone: dict) -> int:
             feats, torch.Tensor) else type(feats).__name__
         raise ValueError(
             f'{NAME}: the Mix Block needs (N, C, H, W) feature maps but stage '
-            f'{model.mask_stage} of {kind} gives {shape} (a class token or '
-            'flat features: ViTs are not supported); use a CNN backbone')
+            f'{model.mask_stage} of {kind} gives {shape} (flat features); '
+            'use a backbone with feature maps (a CNN or an mmpretrain '
+            'VisionTransformer)')
     return int(feats.shape[1])

@@ -22,7 +22,14 @@ classifier. One training step on a batch :math:`x` with labels :math:`y`:
      (``requires_grad=False``), so only the Mix Block learns from it
      (SAMix: ``mix_block_loss=EtaBalancedMixLoss``);
    * ``loss_mask``: ``mask_loss`` x the Mix Block's mask regulariser on
-     :math:`M_{mb}` (ties its mean to :math:`\lambda_{mb}`);
+     :math:`M_{mb}` (ties its mean to :math:`\lambda_{mb}`); with
+     ``mask_loss_decay='cosine'`` the weight at iteration :math:`t` of
+     :math:`T` is :math:`w_t = w_{t-1}(1 + \cos(\pi t/T))/2`,
+     :math:`w_{-1} =` ``mask_loss`` (OpenMixup's
+     ``CustomCosineAnnealingHook(min_attr=0, by_epoch=False)`` as it runs
+     in its transformer configs: the hook anneals from the *current*
+     value, so the factors multiply: over 100k iterations the weight is
+     below 1% of its start after 3.8% of them);
    * ``loss_one``: cross-entropy of the online classifier (``backbone ->
      neck -> head``) on the clean :math:`x` (or on ``aux_mixer``'s
      hand-crafted mix with its mixed label);
@@ -66,7 +73,8 @@ from ..mixers.mask_ops import mix_soft
 from ..utils.mix_block import PixelMixBlock, adjust_mask  # noqa: F401
 from .automix_build import (NAME, SUMIX_REASON,  # noqa: F401
                             check_arguments, momentum_backbone,
-                            probe_stage_channels, without_uncertainty_branch)
+                            probe_stage_channels, stage_features,
+                            without_uncertainty_branch)
 from .automix_mix import classifier_mask
 from .mixup_classifier import MixupClassifier
 from .procedures import procedure_of
@@ -118,6 +126,10 @@ class AutoMixClassifier(MixupClassifier):
             before the cosine applies. Defaults to 0.1.
         mask_loss (float): Weight of the Mix Block's mask regulariser.
             Defaults to 0.1.
+        mask_loss_decay (str, optional): ``'cosine'``: the weight decays as
+            OpenMixup's transformer configs (module docstring; kept in the
+            buffer ``mask_loss_weight``, so it resumes exactly); None:
+            constant (its CNN configs). Defaults to None.
         mask_adjust (float): Probability of rescaling the classifier's mask
             to mean lam. Defaults to 0.
         lam_margin (float): A lam within this of 0 or 1 gives the classifier
@@ -140,6 +152,7 @@ class AutoMixClassifier(MixupClassifier):
                  alpha: float = 2.0, momentum: float = 0.999,
                  momentum_end: Optional[float] = None,
                  momentum_begin: float = 0.1, mask_loss: float = 0.1,
+                 mask_loss_decay: Optional[str] = None,
                  mask_adjust: float = 0., lam_margin: float = 0.08,
                  mix_block_loss: Optional[dict] = None,
                  aux_mixer: Optional[dict] = None, **kwargs):
@@ -152,6 +165,13 @@ class AutoMixClassifier(MixupClassifier):
         self.momentum = self.base_momentum = float(momentum)
         self.momentum_end, self.momentum_begin = momentum_end, momentum_begin
         self.mask_loss, self.mask_adjust = float(mask_loss), float(mask_adjust)
+        if mask_loss_decay not in (None, 'cosine'):
+            raise ValueError(f"{NAME}: mask_loss_decay must be None or "
+                             f"'cosine', got {mask_loss_decay!r}")
+        self.mask_loss_decay = mask_loss_decay
+        if mask_loss_decay is not None:
+            self.register_buffer('mask_loss_weight',
+                                 torch.tensor(self.mask_loss))
         self.lam_margin = float(lam_margin)
         self.head_mix = MODELS.build(copy.deepcopy(head))
         self.backbone_k = momentum_backbone(self, backbone)
@@ -256,10 +276,22 @@ class AutoMixClassifier(MixupClassifier):
         """The Mix Block's masks for its own loss (with gradient) and for
         the classifier (detached, adjusted as configured)."""
         with torch.no_grad():
-            feats = self.backbone_k(x)[self._stage_pos]
+            feats = stage_features(self, x)
         size = x.shape[-2:]
         mask_mb = self.mix_block(feats, lam_mb, index_mb, size)
         return mask_mb, classifier_mask(self, feats, lam_bb, index_bb, size)
+
+    def _mask_loss_weight(self) -> float:
+        """``mask_loss``, or its decayed weight of this iteration (one
+        decay step per training loss, as OpenMixup's hook per iteration)."""
+        if self.mask_loss_decay is None:
+            return self.mask_loss
+        hub = MessageHub.get_current_instance()
+        it, total = hub.get_info('iter', 0) or 0, hub.get_info('max_iters')
+        if total:
+            self.mask_loss_weight.mul_(
+                (1 + math.cos(math.pi * int(it) / total)) / 2)
+        return float(self.mask_loss_weight)
 
     def _mix_block_ce(self, logits, target, index, lam) -> torch.Tensor:
         if self.mix_block_loss is not None:
@@ -305,8 +337,8 @@ class AutoMixClassifier(MixupClassifier):
         losses = dict(loss_mix_block=self._mix_block_ce(
             self._momentum_logits(x_mb), target, index_mb, lam_mb))
         if self.mask_loss > 0:
-            losses['loss_mask'] = self.mask_loss * self.mix_block.mask_loss(
-                mask_mb, lam_mb)
+            losses['loss_mask'] = self._mask_loss_weight() * \
+                self.mix_block.mask_loss(mask_mb, lam_mb)
         losses['loss_one'] = self._one_hot_loss(inputs, target, data_samples)
         x_bb = self._memory_format(mix_with_masks(inputs, index_bb, mask_bb))
         logits = self.head_mix(self.extract_feat(x_bb))

@@ -22,6 +22,7 @@ import torch
 from ..mixers.base import MixOutput
 from ..mixers.mask_ops import mix_soft
 from ..utils.mix_block import adjust_mask
+from .automix_build import stage_features
 
 
 def classifier_mask(model, feats: torch.Tensor, lam: float,
@@ -84,7 +85,7 @@ def learned_mix(model, x: torch.Tensor, lam: Optional[float] = None,
     if index is None:
         index = torch.randperm(x.size(0)).to(x.device)
     with torch.no_grad():
-        feats = model.backbone_k(x)[model._stage_pos]
+        feats = stage_features(model, x)
         mask = classifier_mask(model, feats, lam, index, x.shape[-2:],
                                adjust)
         inputs = mix_soft(x, index, mask[:, 1:].to(x.dtype))

@@ -314,6 +314,20 @@ def test_state_dict_round_trip_gives_identical_next_step(family):
 
 
 # ------------------------------------------------------------ build errors
+@MODELS.register_module(force=True)
+class FlatStagesForTest(torch.nn.Module):
+    """Two stages of flat (N, 32) features: nothing for a Mix Block."""
+
+    def __init__(self, out_indices=(1, )):
+        super().__init__()
+        self.out_indices = out_indices
+        self.fc = torch.nn.Linear(3, 32)
+
+    def forward(self, x):
+        flat = self.fc(x.mean(dim=(2, 3)))
+        return tuple(flat for _ in self.out_indices)
+
+
 def _one_line_error(match, **over):
     with pytest.raises(ValueError, match=match) as err:
         build(**over)
@@ -329,13 +343,97 @@ def test_bad_input_is_one_line_at_build():
                     mixer=dict(type='BatchCutMix', alpha=0.2))
     _one_line_error(r'in_channels=7 but stage 2 .* has 16 channels',
                     mix_block=dict(AUTOMIX_BLOCK, in_channels=7))
-    vit = dict(type='VisionTransformer', img_size=32, patch_size=8,
-               arch=dict(embed_dims=32, num_layers=2, num_heads=2,
-                         feedforward_channels=32), out_indices=-1)
-    _one_line_error('needs \\(N, C, H, W\\) feature maps', backbone=vit,
-                    mask_stage=0,
-                    head=dict(type='LinearClsHead', num_classes=10,
-                              in_channels=32))
+    head = dict(type='LinearClsHead', num_classes=10, in_channels=32)
+    _one_line_error('needs \\(N, C, H, W\\) feature maps',
+                    backbone=dict(type='FlatStagesForTest'), mask_stage=0,
+                    neck=None, head=head)
+    _one_line_error('mask_stage=2 but VisionTransformer has 2 stages',
+                    backbone=_vit(), mask_stage=2, neck=None, head=head)
+    _one_line_error("mask_loss_decay must be None or 'cosine'",
+                    mask_loss_decay='linear')
+
+
+def _vit(kind='VisionTransformer', layers=2):
+    return dict(type=kind, img_size=16, patch_size=4, out_type='cls_token',
+                arch=dict(embed_dims=32, num_layers=layers, num_heads=2,
+                          feedforward_channels=32))
+
+
+@pytest.mark.parametrize('kind,stage', [('VisionTransformer', 0),
+                                        ('VisionTransformer', 2),
+                                        ('DistilledVisionTransformer', 1)])
+def test_vit_stage_is_the_layers_patch_tokens_on_the_patch_grid(kind,
+                                                                 stage):
+    """The Mix Block's input on a ViT: layer ``stage``'s tokens without the
+    class (and distillation) token on the 4 x 4 patch grid, i.e.
+    mmpretrain's ``out_type='featmap'`` of that layer (after the final norm
+    on the last layer, as OpenMixup's ViT); the head still gets the class
+    token; one training step works."""
+    from sumix_ext.models.classifiers.automix_build import stage_features
+    torch.manual_seed(0)
+    head = dict(type='LinearClsHead', num_classes=10, in_channels=32,
+                loss=dict(type='CrossEntropyLoss'))
+    model = build(backbone=_vit(kind, layers=3), mask_stage=stage,
+                  neck=None, head=head)
+    reference = MODELS.build(dict(_vit(kind, layers=3), out_type='featmap',
+                                  out_indices=(stage, )))
+    reference.load_state_dict(model.backbone_k.state_dict())
+    model.eval(), reference.eval()
+    x = torch.randn(3, 3, 16, 16)
+    with torch.no_grad():
+        maps = stage_features(model, x)
+        want = reference(x)[0]
+        tokens = model.backbone_k(x)
+    assert maps.shape == (3, 32, 4, 4) and torch.equal(maps, want)
+    assert model.mix_block.in_channels == 32
+    if kind == 'DistilledVisionTransformer':
+        return  # its class-token output is a pair for DeiTClsHead
+    assert [tuple(t.shape) for t in tokens] == [(3, 32)] * len(tokens)
+    model.train()
+    x, samples, _ = batch(n=4, size=16)
+    log_vars = model.train_step(dict(inputs=x, data_samples=samples),
+                                sgd(model))
+    assert torch.isfinite(log_vars['loss'])
+    assert 0 < float(log_vars['mask_share']) < 1
+
+
+def test_mask_loss_cosine_decay_multiplies_as_openmixups_hook():
+    """``mask_loss_decay='cosine'``: OpenMixup's CustomCosineAnnealingHook
+    anneals from the current weight every iteration, so at iteration t of T
+    the weight is ``w_{t-1} (1 + cos(pi t / T)) / 2`` from ``w = 0.1``:
+    hand-computed for T = 4; the weight is a buffer (in every checkpoint)
+    and scales ``loss_mask``."""
+    model = build(mask_loss_decay='cosine')
+    assert 'mask_loss_weight' in model.state_dict()
+    hub = MessageHub.get_instance('test_automix_mask_decay')  # now current
+    hub.update_info('max_iters', 4)
+    want, got = [0.1, 0.1 * (1 + math.sqrt(0.5)) / 2], []
+    want += [want[1] * 0.5, want[1] * 0.5 * (1 - math.sqrt(0.5)) / 2]
+    try:
+        for it in range(4):
+            hub.update_info('iter', it)
+            got.append(model._mask_loss_weight())
+        assert got == pytest.approx(want, rel=1e-6)
+        assert float(model.mask_loss_weight) == pytest.approx(want[-1])
+        # loss_mask = the decayed weight x the same regulariser
+        torch.manual_seed(0)
+        plain = build()
+        model.load_state_dict(dict(plain.state_dict(),
+                                   mask_loss_weight=torch.tensor(0.1)))
+        hub.update_info('iter', 1)
+        x, samples, _ = batch()
+        found = []
+        for m in (plain, model):
+            m.train()
+            torch.manual_seed(1)
+            np.random.seed(1)
+            found.append(float(m.loss(x, samples)['loss_mask']))
+        assert found[0] > 0
+        assert found[1] == pytest.approx(found[0] * want[1] / 0.1, rel=1e-5)
+    finally:
+        MessageHub._instance_dict.pop('test_automix_mask_decay', None)
+    assert build().mask_loss_decay is None
+    assert 'mask_loss_weight' not in build().state_dict()
 
 
 # ---------------------------------------------------- tools/train.py runs
