@@ -4,6 +4,8 @@ from typing import Dict
 
 import torch
 
+from .automix_variants import automix_cfg
+
 VARIANTS = {
     'a': 'stock ImageClassifier + mmpretrain CutMix',
     'b': 'MixupClassifier + BatchCutMix',
@@ -39,9 +41,18 @@ VARIANTS = {
          'baseline)',
     't': '(v) with BatchTransMix (CutMix boxes labelled by the class '
          'token attention, one pass)',
+    'vx': '(v) with BatchMixup (alpha 1): the ViT Mixup step',
+    'va': "(v) as AutoMixClassifier, AutoMix (DeiT-S config's settings: "
+          "Mix Block on layer 6's token map, lam channel, mask-loss decay)",
+    'vs': "(va) with SAMix's DeiT-S Mixer (lam embedding, non-linear "
+          'value of half the width, symmetric q/k)',
     'p1': 'bare PyTorch step, one pass (reference)',
     'p2': 'bare PyTorch step, two passes: mixed + clean (reference)',
 }
+
+
+#: variants on the (v) ViT instead of ``--arch``
+VIT_VARIANTS = ('v', 't', 'vx', 'va', 'vs')
 
 
 # ----------------------------------------------------------------- models
@@ -68,16 +79,15 @@ def vit_cfg(args):
 
 def model_cfg(variant: str, args) -> dict:
     """Registry config of one variant."""
-    backbone, feat = vit_cfg(args) if variant in ('v', 't') else \
-        backbone_cfg(args)
-    neck = None if variant in ('v', 't') else dict(
-        type='GlobalAveragePooling')
+    vit = variant in VIT_VARIANTS
+    backbone, feat = vit_cfg(args) if vit else backbone_cfg(args)
+    neck = None if vit else dict(type='GlobalAveragePooling')
     preproc = dict(type='ClsDataPreprocessor', num_classes=args.num_classes,
                    mean=[125.3, 123.0, 113.9], std=[63.0, 62.1, 66.7],
                    to_rgb=False)
     if variant == 'g':
         variant = 'b'
-    if variant in ('am', 'sa'):
+    if variant in ('am', 'sa', 'va', 'vs'):
         return automix_cfg(variant, backbone, feat, preproc, args)
     if variant == 'a':
         return dict(
@@ -112,7 +122,7 @@ def model_cfg(variant: str, args) -> dict:
         mixer = dict(type='BatchAlignMix', alpha=2.0)
     elif variant == 'pz':
         mixer = dict(type='BatchPuzzleMix')  # = the CIFAR-100 config's
-    elif variant == 'mx':
+    elif variant in ('mx', 'vx'):
         mixer = dict(type='BatchMixup', alpha=1.0)
     mix_loss = dict(type='DecoupleMixLoss', eta=0.1, mode='less',
                     lam_idx=0.5) if variant == 'dm' else None
@@ -126,31 +136,6 @@ def model_cfg(variant: str, args) -> dict:
         sumix=sumix,
         mix_loss=mix_loss,
         clean_pass='no_grad' if variant in ('d', 'e') else 'full')
-
-
-def automix_cfg(variant: str, backbone: dict, feat: int, preproc: dict,
-                args) -> dict:
-    """(am)/(sa): ``AutoMixClassifier`` with the CIFAR-100 configs' method
-    settings; SAMix's value network has half the stage-3 channels
-    (``feat // 4``: 128 at ResNet-18, as OpenMixup's)."""
-    block = dict(type='PixelMixBlock', up_mode='nearest',
-                 mask_loss_mode='L1', mask_loss_margin=0.1)
-    extra = {}
-    if variant == 'sa':
-        block = dict(type='PixelMixBlock', up_mode='bilinear', lam_mul=1.0,
-                     lam_residual=True, lam_mul_k=0.25,
-                     value_hidden=feat // 4, x_qk_concat=True,
-                     mask_loss_mode='L1+Variance', mask_loss_margin=0.1)
-        extra = dict(mask_adjust=0.25, mix_block_loss=dict(
-            type='EtaBalancedMixLoss', eta=0.5))
-    return dict(
-        type='AutoMixClassifier', backbone=backbone,
-        neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=args.num_classes,
-                  in_channels=feat,
-                  loss=dict(type='CrossEntropyLoss', loss_weight=1.0)),
-        data_preprocessor=preproc, alpha=2.0, momentum_end=0.999999,
-        mix_block=block, **extra)
 
 
 class BareStep(torch.nn.Module):

@@ -40,6 +40,12 @@ equally):
   ``BatchCutMix`` (v) and with ``BatchTransMix`` (t: the same boxes
   labelled by the class token's attention, read by a hook in the one
   forward); t/v is TransMix's cost over its own mixer's step.
+* (mx) / (am) / (sa) (b) with ``BatchMixup`` (alpha 1), the step AutoMix
+  is compared with, and ``AutoMixClassifier`` with the CIFAR-100 configs'
+  AutoMix (am) and SAMix (sa) settings; am/mx and sa/mx;
+* (vx) / (va) / (vs) the same three on the (v) ViT: Mixup, and AutoMix /
+  SAMix with the DeiT-S configs' settings (the Mix Block on layer 6's token
+  map); va/vx and vs/vx (OpenMixup's own ratios are on DeiT-S);
 * (p1) / (p2) reference floor, no mmengine/mmpretrain code in the step: the
   same ResNet-18 (backbone + average pool + linear) stepped by a bare
   PyTorch loop with a CutMix box and mixup CE, once on the mixed batch (p1)

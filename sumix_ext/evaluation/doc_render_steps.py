@@ -3,6 +3,7 @@
 import os.path as osp
 from typing import List
 
+from ..benchmark.variants import VIT_VARIANTS
 from .doc_render_base import RenderError, _load
 
 
@@ -28,8 +29,11 @@ def step_table(root: str, path: str, refs: str = 'b') -> str:
     res = _load(root, path)
     s = res['settings']
     pairs = {**res.get('ratios', {}), **res.get('references', {})}
+    vit = any(v in VIT_VARIANTS for v in res['variants'])
+    vit = '; the (v*) variants: a ViT, deit-tiny arch, 8x8 tokens' \
+        if vit else ''
     lines = [f'Measured {machine_line(res)}; ResNet-18 CIFAR (width '
-             f'{s["width"]}), batch {s["batch_size"]}, '
+             f'{s["width"]}{vit}), batch {s["batch_size"]}, '
              f'3x{s["img_size"]}x{s["img_size"]}, {s["num_classes"]} '
              f'classes ([{osp.basename(path)}]({path})).', '',
              '| variant | median step (ms) | time ratio: of medians / '
@@ -54,8 +58,8 @@ def step_table(root: str, path: str, refs: str = 'b') -> str:
                       if 'target' in p else '-')
         row = (f'| ({v}) {r["name"]} | {r["median_ms"]:.0f} | '
                f'{ratio} | {target} |')
-        if with_mem:
-            base = mem.get(ref)
+        if with_mem:  # against the denominator of its own ratio
+            base = mem.get(pair.split('/')[1] if pair else ref)
             row += (' n/a |' if mem[v] is None else
                     f' {mem[v]:.0f} |' if v in refs_ or not base else
                     f' {mem[v]:.0f} ({mem[v] / base:.2f}x) |')
@@ -100,6 +104,13 @@ def _step_value(res: dict, op: str, args: List[str]) -> str:
     if op == 'ratio1':  # the ratio of medians alone, 2 decimals
         pairs = {**res.get('ratios', {}), **res.get('references', {})}
         return f'{pairs[args[0]]["value"]:.2f}'
+    if op == 'mem':  # peak memory ratio of two variants, "1.98x"
+        mem = {v: (r.get('memory') or {}).get('peak_mb')
+               for v, r in res['variants'].items()}
+        if mem.get(args[0]) is None or not mem.get(args[1]):
+            raise RenderError(f'no peak memory of {args[0]!r} and '
+                              f'{args[1]!r} in this run')
+        return f'{mem[args[0]] / mem[args[1]]:.2f}x'
     if op == 'pct':
         return f'{res["components"][" ".join(args)]["pct_of_b"]:.2f} %'
     if op == 'maxmixer':  # the dearest mixer alone, as a share of a step

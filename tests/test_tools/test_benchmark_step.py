@@ -46,16 +46,21 @@ def test_benchmark_table_and_json(tmp_path):
                 '| (dm) (b) with the DecoupleMix loss', '| dm/b |',
                 '| (mx) (b) with BatchMixup', '| (am) AutoMixClassifier',
                 '| (sa) (am) with SAMix', '| am/mx |', '| sa/mx |',
+                '| (vx) (v) with BatchMixup', '| (va) (v) as AutoMixClassifier',
+                "| (vs) (va) with SAMix's DeiT-S Mixer", '| va/vx |',
+                '| vs/vx |',
                 '| SUMixLoss (fwd+bwd) |', '| BatchCutMix |'):
         assert row in table, row
     res = json.loads(out.read_text())
     assert set(res['variants']) == {'a', 'b', 'c', 'd', 'e', 'f', 'h', 'v',
                                     't', 'gs', 'ga', 'mm', 'al', 'pz',
-                                    'dm', 'mx', 'am', 'sa', 'p1', 'p2'}
+                                    'dm', 'mx', 'am', 'sa', 'vx', 'va', 'vs',
+                                    'p1', 'p2'}
     for v in res['variants'].values():
         assert v['median_ms'] > 0 and len(v['times_ms']) == 1
     assert set(res['ratios']) == {'b/a', 'c/b', 'd/b', 'f/b', 'pz/b', 'mm/b',
-                                  'al/b', 'gs/b', 'dm/b', 'am/mx', 'sa/mx'}
+                                  'al/b', 'gs/b', 'dm/b', 'am/mx', 'sa/mx',
+                                  'va/vx', 'vs/vx'}
     b = res['variants']['b']['median_ms']
     c = res['variants']['c']['median_ms']
     assert abs(res['ratios']['c/b']['value'] - c / b) < 1e-9
