@@ -1,0 +1,88 @@
+"""The momentum (EMA) encoder of :class:`~.automix_classifier.
+AutoMixClassifier` and the schedules it follows (OpenMixup's
+``CosineScheduleHook`` for the momentum, ``CustomCosineAnnealingHook`` for
+the mask-loss weight), read from the runner's iteration in mmengine's
+message hub."""
+import math
+from typing import List, Optional
+
+import torch
+from mmengine.logging import MessageHub
+
+
+def cosine_momentum(base: float, end: Optional[float], it: int,
+                    max_iters: Optional[int], begin: float = 0.) -> float:
+    """OpenMixup's ``CosineScheduleHook`` (``adjust_scope=[begin, 1]``,
+    ``warming_up='constant'``): ``base`` before ``int(begin * max_iters)``,
+    then ``end - (end - base) * (cos(pi it / max_iters) + 1) / 2``; ``base``
+    without an end or outside a run."""
+    if end is None or not max_iters or it < int(max_iters * begin):
+        return base
+    return end - (end - base) * (math.cos(math.pi * it / max_iters) + 1) / 2
+
+
+class MomentumEncoderMixin:
+    """The momentum encoder's copy, EMA update and after-step of an
+    AutoMix-style classifier (``backbone_k``, ``neck_k``, ``head_mix_k``
+    beside ``backbone``, ``neck``, ``head_mix``)."""
+
+    def _momentum_pairs(self) -> List[tuple]:
+        """(online, momentum) module pairs the EMA follows."""
+        pairs = [(self.backbone, self.backbone_k),
+                 (self.head_mix, self.head_mix_k)]
+        if self.neck_k is not None:
+            pairs.append((self.neck, self.neck_k))
+        return pairs
+
+    @torch.no_grad()
+    def _copy_to_momentum(self) -> None:
+        """Start the momentum encoder as a copy of the online one."""
+        for online, twin in self._momentum_pairs():
+            for pk, pq in zip(twin.parameters(), online.parameters()):
+                pk.copy_(pq)
+            for bk, bq in zip(twin.buffers(), online.buffers()):
+                bk.copy_(bq)
+
+    def init_weights(self) -> None:
+        """Initialise as configured, then copy the online encoder into the
+        momentum encoder (as OpenMixup's ``init_weights``)."""
+        super().init_weights()
+        self._copy_to_momentum()
+
+    @torch.no_grad()
+    def momentum_update(self) -> None:
+        r""":math:`\theta_k \leftarrow m\,\theta_k + (1-m)\,\theta_q` for
+        the backbone, neck and mixup head (parameters only)."""
+        m = self.momentum
+        if m >= 1:
+            return
+        for online, twin in self._momentum_pairs():
+            for pk, pq in zip(twin.parameters(), online.parameters()):
+                pk.mul_(m).add_(pq.detach(), alpha=1 - m)
+
+    def after_train_step(self) -> None:
+        """The momentum update after an optimizer step, with the momentum
+        of this iteration (OpenMixup: a hook after each iteration); a step
+        the NaN guard skipped updates nothing. Called by :meth:`train_step`
+        on one process and by ``SUMixDistributedDataParallel`` under DDP
+        (which bypasses :meth:`train_step`)."""
+        if self._skip_step:
+            return
+        hub = MessageHub.get_current_instance()
+        self.momentum = cosine_momentum(
+            self.base_momentum, self.momentum_end,
+            int(hub.get_info('iter', 0) or 0), hub.get_info('max_iters'),
+            self.momentum_begin)
+        self.momentum_update()
+
+    def _mask_loss_weight(self) -> float:
+        """``mask_loss``, or its decayed weight of this iteration (one
+        decay step per training loss, as OpenMixup's hook per iteration)."""
+        if self.mask_loss_decay is None:
+            return self.mask_loss
+        hub = MessageHub.get_current_instance()
+        it, total = hub.get_info('iter', 0) or 0, hub.get_info('max_iters')
+        if total:
+            self.mask_loss_weight.mul_(
+                (1 + math.cos(math.pi * int(it) / total)) / 2)
+        return float(self.mask_loss_weight)
