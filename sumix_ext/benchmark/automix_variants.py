@@ -1,10 +1,25 @@
 """The AutoMix / SAMix step variants of the step benchmark: (am)/(sa)
 with the ResNet-18 CIFAR configs' method settings, (va)/(vs) with the
-DeiT-S configs' on the benchmark's ViT (see :mod:`.variants`)."""
+DeiT-S configs' on the benchmark's ViT (see :mod:`.variants`); a trailing
+``j`` ((aj), (sj), (vaj), (vsj)): the same with OpenMixup's one backward
+over every graph (``free_momentum_graph=False``)."""
+
+
+#: the one-backward variants and the variant each repeats
+JOINT = {'aj': 'am', 'sj': 'sa', 'vaj': 'va', 'vsj': 'vs'}
 
 
 def automix_cfg(variant: str, backbone: dict, feat: int, preproc: dict,
                 args) -> dict:
+    """The variant's ``AutoMixClassifier`` config (module docstring)."""
+    if variant in JOINT:
+        return dict(_automix_cfg(JOINT[variant], backbone, feat, preproc,
+                                 args), free_momentum_graph=False)
+    return _automix_cfg(variant, backbone, feat, preproc, args)
+
+
+def _automix_cfg(variant: str, backbone: dict, feat: int, preproc: dict,
+                 args) -> dict:
     """(am)/(sa): ``AutoMixClassifier`` with the CIFAR-100 configs' method
     settings; SAMix's value network has half the stage-3 channels
     (``feat // 4``: 128 at ResNet-18, as OpenMixup's). (va)/(vs): the

@@ -45,6 +45,11 @@ REFERENCES = [
     ('h/b', 'h', 'b'),  # SnapMix vs the plain CutMix step
     ('t/v', 't', 'v'),  # TransMix vs CutMix on the same ViT
     ('ga/b', 'ga', 'b'),  # GuidedMixup, input-gradient saliency
+    # AutoMix / SAMix with OpenMixup's one backward (every graph held)
+    ('aj/mx', 'aj', 'mx'),
+    ('sj/mx', 'sj', 'mx'),
+    ('vaj/vx', 'vaj', 'vx'),
+    ('vsj/vx', 'vsj', 'vx'),
 ]
 LOSS_TARGET_PCT = 1.0
 

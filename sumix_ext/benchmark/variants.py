@@ -4,7 +4,7 @@ from typing import Dict
 
 import torch
 
-from .automix_variants import automix_cfg
+from .automix_variants import JOINT, automix_cfg
 
 VARIANTS = {
     'a': 'stock ImageClassifier + mmpretrain CutMix',
@@ -37,6 +37,9 @@ VARIANTS = {
           '3, momentum encoder; two passes of each encoder)',
     'sa': "(am) with SAMix's Mixer (lam embedding, non-linear value, "
           'symmetric q/k, bilinear) and eta-balanced loss',
+    'aj': "(am) with OpenMixup's one backward (free_momentum_graph=False: "
+          "the momentum encoder's graph held until the step's backward)",
+    'sj': '(sa) with the one backward (free_momentum_graph=False)',
     'v': 'ViT (deit-tiny arch, 8x8 tokens) + BatchCutMix (TransMix\'s '
          'baseline)',
     't': '(v) with BatchTransMix (CutMix boxes labelled by the class '
@@ -46,13 +49,15 @@ VARIANTS = {
           "Mix Block on layer 6's token map, lam channel, mask-loss decay)",
     'vs': "(va) with SAMix's DeiT-S Mixer (lam embedding, non-linear "
           'value of half the width, symmetric q/k)',
+    'vaj': '(va) with the one backward (free_momentum_graph=False)',
+    'vsj': '(vs) with the one backward (free_momentum_graph=False)',
     'p1': 'bare PyTorch step, one pass (reference)',
     'p2': 'bare PyTorch step, two passes: mixed + clean (reference)',
 }
 
 
 #: variants on the (v) ViT instead of ``--arch``
-VIT_VARIANTS = ('v', 't', 'vx', 'va', 'vs')
+VIT_VARIANTS = ('v', 't', 'vx', 'va', 'vs', 'vaj', 'vsj')
 
 
 # ----------------------------------------------------------------- models
@@ -87,7 +92,7 @@ def model_cfg(variant: str, args) -> dict:
                    to_rgb=False)
     if variant == 'g':
         variant = 'b'
-    if variant in ('am', 'sa', 'va', 'vs'):
+    if variant in ('am', 'sa', 'va', 'vs', *JOINT):
         return automix_cfg(variant, backbone, feat, preproc, args)
     if variant == 'a':
         return dict(

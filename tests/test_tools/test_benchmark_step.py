@@ -48,14 +48,16 @@ def test_benchmark_table_and_json(tmp_path):
                 '| (sa) (am) with SAMix', '| am/mx |', '| sa/mx |',
                 '| (vx) (v) with BatchMixup', '| (va) (v) as AutoMixClassifier',
                 "| (vs) (va) with SAMix's DeiT-S Mixer", '| va/vx |',
-                '| vs/vx |',
+                '| vs/vx |', "| (aj) (am) with OpenMixup's one backward",
+                '| (sj) (sa) with the one backward', '| aj/mx (reference) |',
+                '| (vaj) (va) with the one backward', '| vsj/vx (reference) |',
                 '| SUMixLoss (fwd+bwd) |', '| BatchCutMix |'):
         assert row in table, row
     res = json.loads(out.read_text())
     assert set(res['variants']) == {'a', 'b', 'c', 'd', 'e', 'f', 'h', 'v',
                                     't', 'gs', 'ga', 'mm', 'al', 'pz',
                                     'dm', 'mx', 'am', 'sa', 'vx', 'va', 'vs',
-                                    'p1', 'p2'}
+                                    'aj', 'sj', 'vaj', 'vsj', 'p1', 'p2'}
     for v in res['variants'].values():
         assert v['median_ms'] > 0 and len(v['times_ms']) == 1
     assert set(res['ratios']) == {'b/a', 'c/b', 'd/b', 'f/b', 'pz/b', 'mm/b',

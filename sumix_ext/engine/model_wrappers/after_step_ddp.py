@@ -42,8 +42,12 @@ class SUMixDistributedDataParallel(MMDistributedDataParallel):
 
     def train_step(self, data: Union[dict, tuple, list],
                    optim_wrapper: OptimWrapper) -> Dict[str, torch.Tensor]:
-        """``MMDistributedDataParallel.train_step``, then
-        ``module.after_train_step()`` (if the module has one)."""
+        """``module.before_train_step(optim_wrapper)``, ``MMDistributed
+        DataParallel.train_step``, then ``module.after_train_step()`` (each
+        if the module has one)."""
+        before = getattr(self.module, 'before_train_step', None)
+        if callable(before):
+            before(optim_wrapper)
         log_vars = super().train_step(data, optim_wrapper)
         after = getattr(self.module, 'after_train_step', None)
         if callable(after):

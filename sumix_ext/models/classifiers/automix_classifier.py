@@ -39,6 +39,13 @@ classifier. One training step on a batch :math:`x` with labels :math:`y`:
 
    So the Mix Block gets gradient only from ``loss_mix_block`` and
    ``loss_mask``, the classifier only from ``loss_one`` and ``loss_mix``.
+   With ``free_momentum_graph`` (default) the gradient of
+   ``loss_mix_block`` at :math:`x_{mb}` is taken as soon as the loss is
+   computed, and only the Mix Block's part of its graph waits for the
+   step's backward (:func:`~.automix_momentum.through_input`): the Mix
+   Block gets the same gradients, and the momentum encoder's graph is
+   freed before the online encoder runs (OpenMixup holds all three
+   encoders' graphs until one backward).
 4. After the optimizer step (:meth:`after_train_step`, called by
    :meth:`train_step` on one process and by ``SUMixDistributedDataParallel``
    under DDP): the momentum encoder
@@ -75,7 +82,7 @@ from .automix_build import (NAME, SUMIX_REASON,  # noqa: F401
                             without_uncertainty_branch)
 from .automix_mix import classifier_mask
 from .automix_momentum import (MomentumEncoderMixin,  # noqa: F401
-                               cosine_momentum)
+                               cosine_momentum, through_input)
 from .mixup_classifier import MixupClassifier
 from .procedures import procedure_of
 from .procedures.mixed_label import mixed_label_loss
@@ -130,6 +137,11 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
         aux_mixer (dict, optional): A hand-crafted mixer for the one-hot
             branch (OpenMixup's ``head_one_mix``), e.g. a ``RandomMixer`` of
             Mixup and CutMix; None: the clean batch.
+        free_momentum_graph (bool): Take the Mix Block loss's gradient at
+            its mixed input at once, freeing the momentum encoder's graph
+            before the online forwards (same gradients, less peak memory);
+            False: one backward over every graph, as OpenMixup. Defaults
+            to True.
         **kwargs: ``MixupClassifier`` arguments (``data_preprocessor``,
             ``nonfinite_loss``, ``channels_last``, ``init_cfg``...);
             ``mixer``, ``sumix`` and ``mix_loss`` must be None.
@@ -144,7 +156,8 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
                  mask_loss_decay: Optional[str] = None,
                  mask_adjust: float = 0., lam_margin: float = 0.08,
                  mix_block_loss: Optional[dict] = None,
-                 aux_mixer: Optional[dict] = None, **kwargs):
+                 aux_mixer: Optional[dict] = None,
+                 free_momentum_graph: bool = True, **kwargs):
         check_arguments(kwargs, mix_block, alpha, momentum, momentum_end,
                         momentum_begin, mask_loss, mask_adjust, lam_margin,
                         mask_stage)
@@ -162,6 +175,8 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
             self.register_buffer('mask_loss_weight',
                                  torch.tensor(self.mask_loss))
         self.lam_margin = float(lam_margin)
+        self.free_momentum_graph = bool(free_momentum_graph)
+        self._loss_scale = 1.0  # the step's AMP loss scale (before_step)
         self.head_mix = MODELS.build(copy.deepcopy(head))
         self.backbone_k = momentum_backbone(self, backbone)
         self.neck_k = copy.deepcopy(self.neck) if self.with_neck else None
@@ -193,7 +208,9 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
             self.to(memory_format=torch.channels_last)
 
     def train_step(self, data, optim_wrapper: OptimWrapper) -> dict:
-        """``MixupClassifier.train_step``, then :meth:`after_train_step`."""
+        """:meth:`before_train_step`, ``MixupClassifier.train_step``, then
+        :meth:`after_train_step`."""
+        self.before_train_step(optim_wrapper)
         self._in_train_step = True
         try:
             log_vars = super().train_step(data, optim_wrapper)
@@ -261,8 +278,11 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
         mask_mb, mask_bb = self.mix_masks(inputs, lam_mb, lam_bb, index_mb,
                                           index_bb)
         x_mb = self._memory_format(mix_with_masks(inputs, index_mb, mask_mb))
-        losses = dict(loss_mix_block=self._mix_block_ce(
-            self._momentum_logits(x_mb), target, index_mb, lam_mb))
+        loss_mb = self._mix_block_ce(self._momentum_logits(x_mb), target,
+                                     index_mb, lam_mb)
+        if self.free_momentum_graph:
+            loss_mb = through_input(loss_mb, x_mb, self._loss_scale)
+        losses = dict(loss_mix_block=loss_mb)
         if self.mask_loss > 0:
             losses['loss_mask'] = self._mask_loss_weight() * \
                 self.mix_block.mask_loss(mask_mb, lam_mb)

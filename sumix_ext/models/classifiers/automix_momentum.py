@@ -21,6 +21,40 @@ def cosine_momentum(base: float, end: Optional[float], it: int,
     return end - (end - base) * (math.cos(math.pi * it / max_iters) + 1) / 2
 
 
+def loss_scale_of(optim_wrapper) -> float:
+    """The loss scale the optimizer wrapper's backward will apply (an
+    ``AmpOptimWrapper``'s ``GradScaler``), 1.0 for any other wrapper."""
+    scaler = getattr(optim_wrapper, 'loss_scaler', None)
+    get_scale = getattr(scaler, 'get_scale', None)
+    return float(get_scale()) if callable(get_scale) else 1.0
+
+
+def through_input(loss: torch.Tensor, inputs: torch.Tensor,
+                  scale: float = 1.0) -> torch.Tensor:
+    r"""``loss`` with its graph beyond ``inputs`` spent now.
+
+    The gradient at the input, :math:`g = \partial L / \partial x`, is
+    taken at once (``torch.autograd.grad``, which frees the graph between
+    ``inputs`` and ``loss``; at ``scale`` times the loss, as a
+    ``GradScaler`` would backpropagate it, then divided back), and the
+    result is :math:`L_{detached} + (\langle x, g\rangle - \langle x, g
+    \rangle_{detached})`: the value of :math:`L` with the gradient
+    :math:`g \cdot \partial x/\partial\theta` for every parameter
+    :math:`\theta` before ``inputs`` (the chain rule, cut at :math:`x`). A
+    later backward through it gives those parameters the same gradients as
+    a backward through ``loss``. Returns ``loss`` unchanged where no
+    gradient is recorded.
+    """
+    if not (torch.is_grad_enabled() and loss.requires_grad
+            and inputs.requires_grad):
+        return loss
+    grad, = torch.autograd.grad(loss * scale if scale != 1 else loss, inputs)
+    if scale != 1:
+        grad = grad / scale
+    link = (inputs * grad).sum()
+    return loss.detach() + (link - link.detach())
+
+
 class MomentumEncoderMixin:
     """The momentum encoder's copy, EMA update and after-step of an
     AutoMix-style classifier (``backbone_k``, ``neck_k``, ``head_mix_k``
@@ -59,6 +93,12 @@ class MomentumEncoderMixin:
         for online, twin in self._momentum_pairs():
             for pk, pq in zip(twin.parameters(), online.parameters()):
                 pk.mul_(m).add_(pq.detach(), alpha=1 - m)
+
+    def before_train_step(self, optim_wrapper) -> None:
+        """Note the loss scale of this step for :func:`through_input`.
+        Called by :meth:`train_step` on one process and by
+        ``SUMixDistributedDataParallel`` under DDP."""
+        self._loss_scale = loss_scale_of(optim_wrapper)
 
     def after_train_step(self) -> None:
         """The momentum update after an optimizer step, with the momentum

@@ -262,6 +262,35 @@ def test_each_loss_reaches_only_its_own_parameters(family):
         assert touched == allowed, (key, touched)
 
 
+@pytest.mark.parametrize('family', ['automix', 'samix'])
+def test_freeing_the_momentum_graph_keeps_every_gradient(family):
+    """``free_momentum_graph`` (default) spends the momentum encoder's graph
+    at once; the losses, every gradient and every buffer after the step's
+    backward equal those of OpenMixup's one backward, bit for bit."""
+    out = {}
+    for free in (False, True):
+        torch.manual_seed(0)
+        np.random.seed(1)
+        model = build(family, free_momentum_graph=free)
+        model.train()
+        x, samples, _ = batch(n=6, size=16)
+        losses = model.loss(x, samples)
+        total, _ = model.parse_losses(losses)
+        total.backward()
+        out[free] = (losses, {n: p.grad for n, p in model.named_parameters()
+                              if p.grad is not None},
+                     dict(model.named_buffers()))
+    (loss_a, grad_a, buf_a), (loss_b, grad_b, buf_b) = out[False], out[True]
+    assert grad_a.keys() == grad_b.keys()
+    assert any(n.startswith('mix_block.') for n in grad_b)
+    for name in grad_a:
+        assert torch.equal(grad_a[name], grad_b[name]), name
+    for key in loss_a:
+        assert torch.equal(loss_a[key], loss_b[key]), key
+    for name in buf_a:
+        assert torch.equal(buf_a[name], buf_b[name]), name
+
+
 # ------------------------------------------------------ predict and resume
 def test_predict_is_the_plain_online_classifier():
     torch.manual_seed(0)

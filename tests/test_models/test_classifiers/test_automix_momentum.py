@@ -1,0 +1,62 @@
+"""``through_input`` and ``loss_scale_of``: the Mix Block loss's gradient
+taken at its mixed input at once (hand-made graphs)."""
+import pytest
+import torch
+from mmengine.optim import OptimWrapper
+
+from sumix_ext.models.classifiers.automix_momentum import (loss_scale_of,
+                                                           through_input)
+
+
+def _graph(seed=0):
+    """theta -> x = tanh(theta * a) -> L = sum(w * x^3) (w fixed)."""
+    g = torch.Generator().manual_seed(seed)
+    theta = torch.randn(5, generator=g, requires_grad=True)
+    a, w = torch.randn(5, generator=g), torch.randn(5, generator=g)
+    x = torch.tanh(theta * a)
+    return theta, x, (w * x ** 3).sum(), (a, w)
+
+
+@pytest.mark.parametrize('scale', [1.0, 2.0 ** 16])
+def test_same_value_and_same_parameter_gradient(scale):
+    theta, x, loss, _ = _graph()
+    ref, = torch.autograd.grad(loss, theta, retain_graph=True)
+    cut = through_input(loss, x, scale)
+    assert torch.equal(cut, loss)
+    got, = torch.autograd.grad(cut, theta)
+    assert torch.equal(got, ref)
+
+
+def test_hand_computed_gradient_and_the_graph_after_x_is_spent():
+    theta, x, loss, (a, w) = _graph(1)
+    cut = through_input(loss, x)
+    with pytest.raises(RuntimeError, match='second time'):
+        loss.backward()  # its graph beyond x was freed by through_input
+    cut.backward()
+    # dL/dtheta = 3 w x^2 * (1 - x^2) * a
+    expected = 3 * w * x.detach() ** 2 * (1 - x.detach() ** 2) * a
+    torch.testing.assert_close(theta.grad, expected)
+
+
+def test_no_gradient_recorded_returns_the_loss():
+    theta, x, loss, _ = _graph()
+    detached = loss.detach()
+    assert through_input(detached, x) is detached
+    with torch.no_grad():
+        y = theta * 2
+        plain = y.sum()
+    assert through_input(plain, y) is plain
+
+
+class _Scaler:
+    def get_scale(self):
+        return 1024.0
+
+
+def test_loss_scale_of_reads_an_amp_scaler_and_defaults_to_one():
+    wrapper = OptimWrapper(torch.optim.SGD([torch.zeros(1,
+                                                        requires_grad=True)],
+                                           lr=0.1))
+    assert loss_scale_of(wrapper) == 1.0
+    wrapper.loss_scaler = _Scaler()
+    assert loss_scale_of(wrapper) == 1024.0
