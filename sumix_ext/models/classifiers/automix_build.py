@@ -2,9 +2,11 @@
 argument checks, the momentum backbone and the probe of the Mix Block's
 stage (one-line ``ValueError`` naming the fix for every bad input)."""
 import copy
+import logging
 from typing import Optional
 
 import torch
+from mmengine.logging import print_log
 from mmpretrain.registry import MODELS
 
 NAME = 'AutoMixClassifier'
@@ -147,6 +149,23 @@ def stage_features(model, x: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
+def can_free_momentum_graph(model, wanted: bool) -> bool:
+    """``free_momentum_graph`` as it can run: ``torch.autograd.grad`` does
+    not go through reentrant gradient checkpointing (mmpretrain's
+    ``with_cp=True``), so a momentum encoder that checkpoints its layers
+    keeps OpenMixup's one backward (same gradients, more memory; logged)."""
+    if not wanted:
+        return False
+    if any(getattr(m, 'with_cp', False) for m in model.backbone_k.modules()):
+        print_log(f'{NAME}: the backbone checkpoints its layers (with_cp='
+                  'True), which torch.autograd.grad cannot run through: '
+                  "the Mix Block's loss joins the step's one backward "
+                  '(free_momentum_graph=False; same gradients, more '
+                  'memory)', logger='current', level=logging.WARNING)
+        return False
+    return True
+
+
 def probe_stage_channels(model, backbone: dict) -> int:
     """Channels of ``model.mask_stage`` from a one-image eval forward of
     the momentum backbone; a stage without (N, C, H, W) maps is refused."""

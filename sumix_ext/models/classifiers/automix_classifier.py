@@ -39,13 +39,10 @@ classifier. One training step on a batch :math:`x` with labels :math:`y`:
 
    So the Mix Block gets gradient only from ``loss_mix_block`` and
    ``loss_mask``, the classifier only from ``loss_one`` and ``loss_mix``.
-   With ``free_momentum_graph`` (default) the gradient of
-   ``loss_mix_block`` at :math:`x_{mb}` is taken as soon as the loss is
-   computed, and only the Mix Block's part of its graph waits for the
-   step's backward (:func:`~.automix_momentum.through_input`): the Mix
-   Block gets the same gradients, and the momentum encoder's graph is
-   freed before the online encoder runs (OpenMixup holds all three
-   encoders' graphs until one backward).
+   With ``free_momentum_graph`` the gradient of ``loss_mix_block`` at
+   :math:`x_{mb}` is taken at once (:func:`~.automix_momentum.
+   through_input`): same gradients, and the momentum encoder's graph is
+   freed before the online passes (OpenMixup holds all three graphs).
 4. After the optimizer step (:meth:`after_train_step`, called by
    :meth:`train_step` on one process and by ``SUMixDistributedDataParallel``
    under DDP): the momentum encoder
@@ -77,7 +74,8 @@ from ..mixers import build_mixer
 from ..mixers.mask_ops import mix_soft
 from ..utils.mix_block import PixelMixBlock, adjust_mask  # noqa: F401
 from .automix_build import (NAME, SUMIX_REASON,  # noqa: F401
-                            check_arguments, momentum_backbone,
+                            can_free_momentum_graph, check_arguments,
+                            momentum_backbone,
                             probe_stage_channels, stage_features,
                             without_uncertainty_branch)
 from .automix_mix import classifier_mask
@@ -139,7 +137,8 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
             Mixup and CutMix; None: the clean batch.
         free_momentum_graph (bool): Take the Mix Block loss's gradient at
             its mixed input at once, freeing the momentum encoder's graph
-            before the online forwards (same gradients, less peak memory);
+            before the online forwards (same gradients, less peak memory;
+            off, with a warning, where the backbone has ``with_cp=True``);
             False: one backward over every graph, as OpenMixup. Defaults
             to True.
         **kwargs: ``MixupClassifier`` arguments (``data_preprocessor``,
@@ -175,10 +174,11 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
             self.register_buffer('mask_loss_weight',
                                  torch.tensor(self.mask_loss))
         self.lam_margin = float(lam_margin)
-        self.free_momentum_graph = bool(free_momentum_graph)
         self._loss_scale = 1.0  # the step's AMP loss scale (before_step)
         self.head_mix = MODELS.build(copy.deepcopy(head))
         self.backbone_k = momentum_backbone(self, backbone)
+        self.free_momentum_graph = can_free_momentum_graph(
+            self, bool(free_momentum_graph))
         self.neck_k = copy.deepcopy(self.neck) if self.with_neck else None
         self.head_mix_k = copy.deepcopy(self.head_mix)
         for module in self._momentum_pairs():

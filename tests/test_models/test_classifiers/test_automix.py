@@ -291,6 +291,30 @@ def test_freeing_the_momentum_graph_keeps_every_gradient(family):
         assert torch.equal(buf_a[name], buf_b[name]), name
 
 
+def test_checkpointed_backbone_keeps_the_one_backward():
+    """Reentrant checkpointing (``with_cp=True``) refuses
+    ``torch.autograd.grad``: such a model falls back to the one backward
+    (logged) and trains, with the gradients of the plain backbone."""
+    backbone = dict(type='ResNet_CIFAR', depth=18, num_stages=4,
+                    out_indices=(3, ), style='pytorch', stem_channels=4,
+                    base_channels=4)
+    grads = []
+    for with_cp in (False, True):
+        torch.manual_seed(0)
+        np.random.seed(1)
+        model = build(backbone=dict(backbone, with_cp=with_cp))
+        assert model.free_momentum_graph is (not with_cp)
+        model.train()
+        x, samples, _ = batch(n=6, size=16)
+        total, _ = model.parse_losses(model.loss(x, samples))
+        total.backward()
+        grads.append({n: p.grad for n, p in model.named_parameters()
+                      if p.grad is not None})
+    assert grads[0].keys() == grads[1].keys()
+    for name in grads[0]:
+        torch.testing.assert_close(grads[0][name], grads[1][name])
+
+
 # ------------------------------------------------------ predict and resume
 def test_predict_is_the_plain_online_classifier():
     torch.manual_seed(0)
