@@ -148,7 +148,6 @@ def stage_features(model, x: torch.Tensor) -> torch.Tensor:
     return patches.reshape(x.size(0), *seen['hw'], -1).permute(0, 3, 1, 2)
 
 
-@torch.no_grad()
 def can_free_momentum_graph(model, wanted: bool) -> bool:
     """``free_momentum_graph`` as it can run: ``torch.autograd.grad`` does
     not go through reentrant gradient checkpointing (mmpretrain's
@@ -166,6 +165,7 @@ def can_free_momentum_graph(model, wanted: bool) -> bool:
     return True
 
 
+@torch.no_grad()
 def probe_stage_channels(model, backbone: dict) -> int:
     """Channels of ``model.mask_stage`` from a one-image eval forward of
     the momentum backbone; a stage without (N, C, H, W) maps is refused."""
