@@ -86,13 +86,19 @@ class MomentumEncoderMixin:
     @torch.no_grad()
     def momentum_update(self) -> None:
         r""":math:`\theta_k \leftarrow m\,\theta_k + (1-m)\,\theta_q` for
-        the backbone, neck and mixup head (parameters only)."""
+        the backbone, neck and mixup head (parameters only), as one
+        multi-tensor ``mul_`` and ``add_`` (the same arithmetic as
+        OpenMixup's per-parameter ``mul_(m).add_(q, alpha=1 - m)``, bit for
+        bit, in two kernel groups instead of two launches a parameter)."""
         m = self.momentum
         if m >= 1:
             return
+        twins, onlines = [], []
         for online, twin in self._momentum_pairs():
-            for pk, pq in zip(twin.parameters(), online.parameters()):
-                pk.mul_(m).add_(pq.detach(), alpha=1 - m)
+            twins += list(twin.parameters())
+            onlines += [p.detach() for p in online.parameters()]
+        torch._foreach_mul_(twins, m)
+        torch._foreach_add_(twins, onlines, alpha=1 - m)
 
     def before_train_step(self, optim_wrapper) -> None:
         """Note the loss scale of this step for :func:`through_input`.

@@ -92,6 +92,8 @@ def test_momentum_update_equals_hand_computed_ema():
     model.momentum_update()
     for q, k0, k in pairs:
         torch.testing.assert_close(k, 0.9 * k0 + 0.1 * q, rtol=0, atol=1e-6)
+        # bit for bit OpenMixup's per-parameter update
+        assert torch.equal(k, k0.clone().mul_(0.9).add_(q, alpha=1 - 0.9))
     for b0, b in zip(buffers, model.backbone_k.buffers()):
         assert torch.equal(b0, b)  # BN statistics are not averaged
     model.momentum = 1.0  # m = 1: a fixed encoder
