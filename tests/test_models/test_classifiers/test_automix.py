@@ -368,6 +368,41 @@ def test_state_dict_round_trip_gives_identical_next_step(family):
         assert torch.equal(value, sd_b[key]), key
 
 
+def test_a_frozen_pretrained_mix_block_trains_only_the_classifier():
+    """SAMix^P's route (``mix_block.frozen=True`` with ``load_from``): the
+    loaded block stays as loaded, its own losses carry no gradient, and the
+    classifier still trains on its masks."""
+    torch.manual_seed(0)
+    np.random.seed(0)
+    trained = build('samix')
+    with torch.no_grad():  # a "pre-trained" block: anything but the init
+        for p in trained.mix_block.parameters():
+            p.add_(torch.randn_like(p))
+    block = dict(SAMIX_BLOCK, frozen=True)
+    model = build('samix', mix_block=block, momentum=1.0, momentum_end=None)
+    model.load_state_dict(trained.state_dict())  # as load_from does
+    model.train()
+    assert not any(p.requires_grad for p in model.mix_block.parameters())
+    wrapper = sgd(model)
+    x, samples, _ = batch(n=6, size=16)
+    before = copy.deepcopy(model.state_dict())
+    for _ in range(2):
+        logs = model.train_step(dict(inputs=x, data_samples=samples),
+                                wrapper)
+    assert all(torch.isfinite(v) for v in logs.values())
+    after = model.state_dict()
+    for key, value in before.items():
+        if key.startswith(('mix_block.', 'backbone_k.', 'head_mix_k.')) \
+                and 'running' not in key and 'num_batches' not in key:
+            assert torch.equal(value, after[key]), key  # frozen / m = 1
+        if key.startswith(('mix_block.', )):
+            assert torch.equal(value, trained.state_dict()[key]), key
+    assert not torch.equal(before['backbone.conv1.weight'],
+                           after['backbone.conv1.weight'])
+    assert not torch.equal(before['head_mix.fc.weight'],
+                           after['head_mix.fc.weight'])
+
+
 # ------------------------------------------------------------ build errors
 @MODELS.register_module(force=True)
 class FlatStagesForTest(torch.nn.Module):
