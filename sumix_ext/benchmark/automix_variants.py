@@ -2,7 +2,8 @@
 with the ResNet-18 CIFAR configs' method settings, (va)/(vs) with the
 DeiT-S configs' on the benchmark's ViT (see :mod:`.variants`); a trailing
 ``j`` ((aj), (sj), (vaj), (vsj)): the same with OpenMixup's one backward
-over every graph (``free_momentum_graph=False``)."""
+over every graph (``free_momentum_graph=False``,
+``free_one_hot_graph=False``)."""
 
 
 #: the one-backward variants and the variant each repeats
@@ -14,7 +15,8 @@ def automix_cfg(variant: str, backbone: dict, feat: int, preproc: dict,
     """The variant's ``AutoMixClassifier`` config (module docstring)."""
     if variant in JOINT:
         return dict(_automix_cfg(JOINT[variant], backbone, feat, preproc,
-                                 args), free_momentum_graph=False)
+                                 args), free_momentum_graph=False,
+                    free_one_hot_graph=False)
     return _automix_cfg(variant, backbone, feat, preproc, args)
 
 

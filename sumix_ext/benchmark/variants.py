@@ -37,9 +37,10 @@ VARIANTS = {
           '3, momentum encoder; two passes of each encoder)',
     'sa': "(am) with SAMix's Mixer (lam embedding, non-linear value, "
           'symmetric q/k, bilinear) and eta-balanced loss',
-    'aj': "(am) with OpenMixup's one backward (free_momentum_graph=False: "
-          "the momentum encoder's graph held until the step's backward)",
-    'sj': '(sa) with the one backward (free_momentum_graph=False)',
+    'aj': "(am) with OpenMixup's one backward (free_momentum_graph=False, "
+          'free_one_hot_graph=False: every graph held until the step\'s '
+          'backward)',
+    'sj': '(sa) with the one backward (both free_*_graph=False)',
     'v': 'ViT (deit-tiny arch, 8x8 tokens) + BatchCutMix (TransMix\'s '
          'baseline)',
     't': '(v) with BatchTransMix (CutMix boxes labelled by the class '
@@ -49,8 +50,8 @@ VARIANTS = {
           "Mix Block on layer 6's token map, lam channel, mask-loss decay)",
     'vs': "(va) with SAMix's DeiT-S Mixer (lam embedding, non-linear "
           'value of half the width, symmetric q/k)',
-    'vaj': '(va) with the one backward (free_momentum_graph=False)',
-    'vsj': '(vs) with the one backward (free_momentum_graph=False)',
+    'vaj': '(va) with the one backward (both free_*_graph=False)',
+    'vsj': '(vs) with the one backward (both free_*_graph=False)',
     'p1': 'bare PyTorch step, one pass (reference)',
     'p2': 'bare PyTorch step, two passes: mixed + clean (reference)',
 }

@@ -148,21 +148,37 @@ def stage_features(model, x: torch.Tensor) -> torch.Tensor:
     return patches.reshape(x.size(0), *seen['hw'], -1).permute(0, 3, 1, 2)
 
 
-def can_free_momentum_graph(model, wanted: bool) -> bool:
-    """``free_momentum_graph`` as it can run: ``torch.autograd.grad`` does
-    not go through reentrant gradient checkpointing (mmpretrain's
-    ``with_cp=True``), so a momentum encoder that checkpoints its layers
-    keeps OpenMixup's one backward (same gradients, more memory; logged)."""
-    if not wanted:
-        return False
-    if any(getattr(m, 'with_cp', False) for m in model.backbone_k.modules()):
-        print_log(f'{NAME}: the backbone checkpoints its layers (with_cp='
-                  'True), which torch.autograd.grad cannot run through: '
-                  "the Mix Block's loss joins the step's one backward "
-                  '(free_momentum_graph=False; same gradients, more '
-                  'memory)', logger='current', level=logging.WARNING)
-        return False
-    return True
+def can_free_graphs(model, momentum: bool, one_hot: bool) -> tuple:
+    """``free_momentum_graph`` and ``free_one_hot_graph`` as they can run:
+    ``torch.autograd.grad`` does not go through reentrant gradient
+    checkpointing (mmpretrain's ``with_cp=True``), so a backbone that
+    checkpoints its layers keeps OpenMixup's one backward (same gradients,
+    more memory; logged)."""
+    modules = [*model.backbone.modules(), *model.backbone_k.modules()]
+    if not (momentum or one_hot) or not any(
+            getattr(m, 'with_cp', False) for m in modules):
+        return momentum, one_hot
+    print_log(f'{NAME}: the backbone checkpoints its layers (with_cp=True), '
+              'which torch.autograd.grad cannot run through: every loss '
+              "joins the step's one backward (free_momentum_graph=False, "
+              'free_one_hot_graph=False; same gradients, more memory)',
+              logger='current', level=logging.WARNING)
+    return False, False
+
+
+def refuse_other_ddp_wrappers() -> None:
+    """A step outside ``SUMixDistributedDataParallel`` under DDP (MMEngine's
+    wrapper bypasses ``train_step``, so the momentum update would never
+    run) is a one-line error naming the fix."""
+    if torch.distributed.is_available() \
+            and torch.distributed.is_initialized() \
+            and torch.distributed.get_world_size() > 1:
+        raise ValueError(f'{NAME}: under DDP its momentum update needs '
+                         'the SUMixDistributedDataParallel wrapper '
+                         '(MMEngine\'s own skips it); remove '
+                         'model_wrapper_cfg from the config (tools/'
+                         'train.py then uses it) or set model_wrapper_'
+                         "cfg=dict(type='SUMixDistributedDataParallel')")
 
 
 @torch.no_grad()

@@ -41,8 +41,10 @@ classifier. One training step on a batch :math:`x` with labels :math:`y`:
    ``loss_mask``, the classifier only from ``loss_one`` and ``loss_mix``.
    With ``free_momentum_graph`` the gradient of ``loss_mix_block`` at
    :math:`x_{mb}` is taken at once (:func:`~.automix_momentum.
-   through_input`): same gradients, and the momentum encoder's graph is
-   freed before the online passes (OpenMixup holds all three graphs).
+   through_input`), and with ``free_one_hot_graph`` the online
+   parameters' gradients of ``loss_one`` (:func:`~.automix_momentum.
+   carry_grads`): same gradients, and each graph is freed before the next
+   pass (OpenMixup holds all three graphs to one backward).
 4. After the optimizer step (:meth:`after_train_step`, called by
    :meth:`train_step` on one process and by ``SUMixDistributedDataParallel``
    under DDP): the momentum encoder
@@ -71,26 +73,18 @@ from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
 from ..mixers import build_mixer
-from ..mixers.mask_ops import mix_soft
 from ..utils.mix_block import PixelMixBlock, adjust_mask  # noqa: F401
 from .automix_build import (NAME, SUMIX_REASON,  # noqa: F401
-                            can_free_momentum_graph, check_arguments,
-                            momentum_backbone,
-                            probe_stage_channels, stage_features,
+                            can_free_graphs, check_arguments,
+                            momentum_backbone, probe_stage_channels,
+                            refuse_other_ddp_wrappers, stage_features,
                             without_uncertainty_branch)
-from .automix_mix import classifier_mask
+from .automix_mix import classifier_mask, mix_with_masks  # noqa: F401
 from .automix_momentum import (MomentumEncoderMixin,  # noqa: F401
-                               cosine_momentum, through_input)
+                               carry_grads, cosine_momentum, through_input)
 from .mixup_classifier import MixupClassifier
 from .procedures import procedure_of
 from .procedures.mixed_label import mixed_label_loss
-
-
-def mix_with_masks(inputs: torch.Tensor, index: torch.Tensor,
-                   mask: torch.Tensor) -> torch.Tensor:
-    """``mask[:, 0] x + mask[:, 1] x[index]`` (our soft-mask mix with the
-    partner's share ``mask[:, 1]``)."""
-    return mix_soft(inputs, index, mask[:, 1:].to(inputs.dtype))
 
 
 @MODELS.register_module()
@@ -141,6 +135,11 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
             off, with a warning, where the backbone has ``with_cp=True``);
             False: one backward over every graph, as OpenMixup. Defaults
             to True.
+        free_one_hot_graph (bool): Take ``loss_one``'s gradients of the
+            online encoder at once, freeing its graph before the mixed
+            pass (same gradients, one parameter-sized buffer instead of a
+            pass's activations; off with ``with_cp=True``, as above).
+            Defaults to True.
         **kwargs: ``MixupClassifier`` arguments (``data_preprocessor``,
             ``nonfinite_loss``, ``channels_last``, ``init_cfg``...);
             ``mixer``, ``sumix`` and ``mix_loss`` must be None.
@@ -156,7 +155,8 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
                  mask_adjust: float = 0., lam_margin: float = 0.08,
                  mix_block_loss: Optional[dict] = None,
                  aux_mixer: Optional[dict] = None,
-                 free_momentum_graph: bool = True, **kwargs):
+                 free_momentum_graph: bool = True,
+                 free_one_hot_graph: bool = True, **kwargs):
         check_arguments(kwargs, mix_block, alpha, momentum, momentum_end,
                         momentum_begin, mask_loss, mask_adjust, lam_margin,
                         mask_stage)
@@ -177,8 +177,8 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
         self._loss_scale = 1.0  # the step's AMP loss scale (before_step)
         self.head_mix = MODELS.build(copy.deepcopy(head))
         self.backbone_k = momentum_backbone(self, backbone)
-        self.free_momentum_graph = can_free_momentum_graph(
-            self, bool(free_momentum_graph))
+        self.free_momentum_graph, self.free_one_hot_graph = can_free_graphs(
+            self, bool(free_momentum_graph), bool(free_one_hot_graph))
         self.neck_k = copy.deepcopy(self.neck) if self.with_neck else None
         self.head_mix_k = copy.deepcopy(self.head_mix)
         for module in self._momentum_pairs():
@@ -237,6 +237,10 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
         mask_mb = self.mix_block(feats, lam_mb, index_mb, size)
         return mask_mb, classifier_mask(self, feats, lam_bb, index_bb, size)
 
+    def _online_params(self) -> List[torch.nn.Parameter]:
+        return [p for m in (self.backbone, self.neck, self.head)
+                if m is not None for p in m.parameters()]
+
     def _mix_block_ce(self, logits, target, index, lam) -> torch.Tensor:
         if self.mix_block_loss is not None:
             return self.mix_block_loss(logits, target, target[index], lam)
@@ -255,16 +259,8 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
         """The four losses of one AutoMix/SAMix step (module docstring) and
         logged scalars: ``lam_mix_block``, ``lam_classifier`` and
         ``mask_share`` (mean share of ``x`` in the Mix Block's mask)."""
-        if not self._in_train_step and not self.stepped_by_wrapper \
-                and torch.distributed.is_available() \
-                and torch.distributed.is_initialized() \
-                and torch.distributed.get_world_size() > 1:
-            raise ValueError(f'{NAME}: under DDP its momentum update needs '
-                             'the SUMixDistributedDataParallel wrapper '
-                             '(MMEngine\'s own skips it); remove '
-                             'model_wrapper_cfg from the config (tools/'
-                             'train.py then uses it) or set model_wrapper_'
-                             "cfg=dict(type='SUMixDistributedDataParallel')")
+        if not self._in_train_step and not self.stepped_by_wrapper:
+            refuse_other_ddp_wrappers()
         n = inputs.size(0)
         if n < 2:
             raise ValueError(f'{NAME}: batch size {n} has no partner to mix '
@@ -287,6 +283,9 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
             losses['loss_mask'] = self._mask_loss_weight() * \
                 self.mix_block.mask_loss(mask_mb, lam_mb)
         losses['loss_one'] = self._one_hot_loss(inputs, target, data_samples)
+        if self.free_one_hot_graph:
+            losses['loss_one'] = carry_grads(
+                losses['loss_one'], self._online_params(), self._loss_scale)
         x_bb = self._memory_format(mix_with_masks(inputs, index_bb, mask_bb))
         logits = self.head_mix(self.extract_feat(x_bb))
         losses['loss_mix'] = mixed_label_loss(self, logits, target, index_bb,

@@ -25,6 +25,13 @@ from ..utils.mix_block import adjust_mask
 from .automix_build import stage_features
 
 
+def mix_with_masks(inputs: torch.Tensor, index: torch.Tensor,
+                   mask: torch.Tensor) -> torch.Tensor:
+    """``mask[:, 0] x + mask[:, 1] x[index]`` (our soft-mask mix with the
+    partner's share ``mask[:, 1]``)."""
+    return mix_soft(inputs, index, mask[:, 1:].to(inputs.dtype))
+
+
 def classifier_mask(model, feats: torch.Tensor, lam: float,
                     index: torch.Tensor, size: Sequence[int],
                     adjust: bool = True) -> torch.Tensor:

@@ -2,9 +2,11 @@
 AutoMixClassifier` and the schedules it follows (OpenMixup's
 ``CosineScheduleHook`` for the momentum, ``CustomCosineAnnealingHook`` for
 the mask-loss weight), read from the runner's iteration in mmengine's
-message hub."""
+message hub; and the two ways its step spends a graph early with the same
+gradients (:func:`through_input` for the momentum encoder's,
+:func:`carry_grads` for the one-hot branch's)."""
 import math
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 import torch
 from mmengine.logging import MessageHub
@@ -53,6 +55,49 @@ def through_input(loss: torch.Tensor, inputs: torch.Tensor,
         grad = grad / scale
     link = (inputs * grad).sum()
     return loss.detach() + (link - link.detach())
+
+
+class _CarriedGrads(torch.autograd.Function):
+    """Forward: the loss's value. Backward: the gradients taken earlier,
+    times the incoming gradient over the scale they were taken at."""
+
+    @staticmethod
+    def forward(ctx, value, grads, scale, *params):
+        ctx.grads, ctx.scale = grads, scale
+        return value.clone()
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        factor = grad_output / ctx.scale
+        grads = tuple(g * factor for g in ctx.grads)
+        ctx.grads = None
+        return (None, None, None) + grads
+
+
+def carry_grads(loss: torch.Tensor, params: Sequence[torch.Tensor],
+                scale: float = 1.0) -> torch.Tensor:
+    r"""``loss`` with its whole graph spent now, its parameter gradients
+    carried to the step's backward.
+
+    :math:`G = \partial (sL) / \partial\theta` is taken at once for the
+    ``params`` that ``loss`` reaches (``torch.autograd.grad``, which frees
+    the graph; :math:`s` = ``scale``, the loss scale a ``GradScaler`` will
+    apply). The result has the value of :math:`L`; a backward that brings
+    it the gradient :math:`u` adds :math:`G\,u/s` to each parameter's
+    ``.grad`` (through its ``AccumulateGrad``, so DDP's hooks fire as
+    usual): with :math:`u = s` (the wrapper's plain backward) exactly the
+    gradients a backward through ``loss`` gives, at the cost of one
+    parameter-sized buffer instead of the graph's activations. Returns
+    ``loss`` unchanged where no gradient is recorded.
+    """
+    params = [p for p in params if p.requires_grad]
+    if not (torch.is_grad_enabled() and loss.requires_grad and params):
+        return loss
+    grads = torch.autograd.grad(loss * scale if scale != 1 else loss,
+                                params, allow_unused=True)
+    reached = [(p, g) for p, g in zip(params, grads) if g is not None]
+    return _CarriedGrads.apply(loss.detach(), [g for _, g in reached],
+                               float(scale), *[p for p, _ in reached])
 
 
 class MomentumEncoderMixin:

@@ -265,26 +265,32 @@ def test_each_loss_reaches_only_its_own_parameters(family):
 
 
 @pytest.mark.parametrize('family', ['automix', 'samix'])
-def test_freeing_the_momentum_graph_keeps_every_gradient(family):
-    """``free_momentum_graph`` (default) spends the momentum encoder's graph
-    at once; the losses, every gradient and every buffer after the step's
-    backward equal those of OpenMixup's one backward, bit for bit."""
-    out = {}
-    for free in (False, True):
+@pytest.mark.parametrize('free', [(True, False), (False, True),
+                                  (True, True)])
+@pytest.mark.parametrize('aux', [None, dict(type='BatchCutMix', alpha=1.0)])
+def test_freeing_graphs_keeps_every_gradient(family, free, aux):
+    """``free_momentum_graph`` and ``free_one_hot_graph`` (both default)
+    spend the momentum encoder's and the one-hot pass's graphs at once; the
+    losses, every gradient and every buffer after the step's backward
+    equal those of OpenMixup's one backward, bit for bit."""
+    out = []
+    for momentum, one_hot in ((False, False), free):
         torch.manual_seed(0)
         np.random.seed(1)
-        model = build(family, free_momentum_graph=free)
+        model = build(family, free_momentum_graph=momentum,
+                      free_one_hot_graph=one_hot, aux_mixer=aux)
         model.train()
         x, samples, _ = batch(n=6, size=16)
         losses = model.loss(x, samples)
         total, _ = model.parse_losses(losses)
         total.backward()
-        out[free] = (losses, {n: p.grad for n, p in model.named_parameters()
-                              if p.grad is not None},
-                     dict(model.named_buffers()))
-    (loss_a, grad_a, buf_a), (loss_b, grad_b, buf_b) = out[False], out[True]
+        out.append((losses, {n: p.grad for n, p in model.named_parameters()
+                             if p.grad is not None},
+                    dict(model.named_buffers())))
+    (loss_a, grad_a, buf_a), (loss_b, grad_b, buf_b) = out
     assert grad_a.keys() == grad_b.keys()
     assert any(n.startswith('mix_block.') for n in grad_b)
+    assert any(n.startswith('head.') for n in grad_b)
     for name in grad_a:
         assert torch.equal(grad_a[name], grad_b[name]), name
     for key in loss_a:
@@ -306,6 +312,7 @@ def test_checkpointed_backbone_keeps_the_one_backward():
         np.random.seed(1)
         model = build(backbone=dict(backbone, with_cp=with_cp))
         assert model.free_momentum_graph is (not with_cp)
+        assert model.free_one_hot_graph is (not with_cp)
         model.train()
         x, samples, _ = batch(n=6, size=16)
         total, _ = model.parse_losses(model.loss(x, samples))

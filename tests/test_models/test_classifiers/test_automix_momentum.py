@@ -1,10 +1,12 @@
-"""``through_input`` and ``loss_scale_of``: the Mix Block loss's gradient
-taken at its mixed input at once (hand-made graphs)."""
+"""``through_input``, ``carry_grads`` and ``loss_scale_of``: the Mix Block
+loss's gradient taken at its mixed input at once, the one-hot loss's
+parameter gradients taken at once and carried (hand-made graphs)."""
 import pytest
 import torch
 from mmengine.optim import OptimWrapper
 
-from sumix_ext.models.classifiers.automix_momentum import (loss_scale_of,
+from sumix_ext.models.classifiers.automix_momentum import (carry_grads,
+                                                           loss_scale_of,
                                                            through_input)
 
 
@@ -46,6 +48,45 @@ def test_no_gradient_recorded_returns_the_loss():
         y = theta * 2
         plain = y.sum()
     assert through_input(plain, y) is plain
+
+
+@pytest.mark.parametrize('scale', [1.0, 2.0 ** 16])
+def test_carried_gradients_equal_one_backward_bit_for_bit(scale):
+    """Two losses sharing theta: carrying the first one's gradients gives
+    theta (and a second leaf) the gradients of one backward over both, at
+    the upstream gradient a GradScaler sends (its scale)."""
+    refs = []
+    for carry in (False, True):
+        theta, x, first, (a, w) = _graph(2)
+        other = torch.ones(5, requires_grad=True)  # reached by `first` only
+        first = first + (other * a).sum()
+        if carry:
+            first = carry_grads(first, [theta, other], scale)
+        second = (torch.sin(theta) * w).sum()
+        assert torch.isclose(first, first.detach())
+        (scale * (first + second)).backward()
+        refs.append((theta.grad, other.grad, float(first.detach())))
+    (ta, oa, va), (tb, ob, vb) = refs
+    assert torch.equal(ta, tb) and torch.equal(oa, ob) and va == vb
+
+
+def test_carry_grads_spends_the_graph_and_adds_hand_computed_gradients():
+    theta, x, loss, (a, w) = _graph(1)
+    frozen = torch.ones(5)  # requires no gradient: not carried
+    carried = carry_grads(loss, [theta, frozen])
+    leaves = [f for f, _ in carried.grad_fn.next_functions if f is not None]
+    assert [f.variable for f in leaves] == [theta]  # theta's AccumulateGrad
+    with pytest.raises(RuntimeError, match='second time'):
+        loss.backward()  # spent by carry_grads
+    (3 * carried).backward()  # an upstream gradient of 3 scales them
+    expected = 3 * w * x.detach() ** 2 * (1 - x.detach() ** 2) * a
+    torch.testing.assert_close(theta.grad, 3 * expected)
+    unreached = torch.zeros(2, requires_grad=True)
+    loss2 = _graph(1)[2]
+    out = carry_grads(loss2, [unreached])  # allow_unused: nothing to carry
+    assert unreached.grad is None and torch.equal(out, loss2.detach())
+    detached = loss2.detach()
+    assert carry_grads(detached, [theta]) is detached
 
 
 class _Scaler:
