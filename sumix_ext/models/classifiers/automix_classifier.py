@@ -237,10 +237,6 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
         mask_mb = self.mix_block(feats, lam_mb, index_mb, size)
         return mask_mb, classifier_mask(self, feats, lam_bb, index_bb, size)
 
-    def _online_params(self) -> List[torch.nn.Parameter]:
-        return [p for m in (self.backbone, self.neck, self.head)
-                if m is not None for p in m.parameters()]
-
     def _mix_block_ce(self, logits, target, index, lam) -> torch.Tensor:
         if self.mix_block_loss is not None:
             return self.mix_block_loss(logits, target, target[index], lam)
@@ -285,7 +281,7 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
         losses['loss_one'] = self._one_hot_loss(inputs, target, data_samples)
         if self.free_one_hot_graph:
             losses['loss_one'] = carry_grads(
-                losses['loss_one'], self._online_params(), self._loss_scale)
+                losses['loss_one'], self.parameters(), self._loss_scale)
         x_bb = self._memory_format(mix_with_masks(inputs, index_bb, mask_bb))
         logits = self.head_mix(self.extract_feat(x_bb))
         losses['loss_mix'] = mixed_label_loss(self, logits, target, index_bb,

@@ -24,36 +24,42 @@ def cosine_momentum(base: float, end: Optional[float], it: int,
 
 
 def loss_scale_of(optim_wrapper) -> float:
-    """The loss scale the optimizer wrapper's backward will apply (an
-    ``AmpOptimWrapper``'s ``GradScaler``), 1.0 for any other wrapper."""
+    """The factor the optimizer wrapper's backward applies to the summed
+    loss: an ``AmpOptimWrapper``'s ``GradScaler`` scale (else 1) through
+    the wrapper's own ``scale_loss`` (the division by the gradient
+    accumulation count), in double precision."""
     scaler = getattr(optim_wrapper, 'loss_scaler', None)
     get_scale = getattr(scaler, 'get_scale', None)
-    return float(get_scale()) if callable(get_scale) else 1.0
+    scale = float(get_scale()) if callable(get_scale) else 1.0
+    scale_loss = getattr(optim_wrapper, 'scale_loss', None)
+    if callable(scale_loss):
+        scale = float(scale_loss(torch.tensor(scale, dtype=torch.float64)))
+    return scale
 
 
 def through_input(loss: torch.Tensor, inputs: torch.Tensor,
                   scale: float = 1.0) -> torch.Tensor:
     r"""``loss`` with its graph beyond ``inputs`` spent now.
 
-    The gradient at the input, :math:`g = \partial L / \partial x`, is
+    The gradient at the input, :math:`G = \partial (sL) / \partial x`, is
     taken at once (``torch.autograd.grad``, which frees the graph between
-    ``inputs`` and ``loss``; at ``scale`` times the loss, as a
-    ``GradScaler`` would backpropagate it, then divided back), and the
-    result is :math:`L_{detached} + (\langle x, g\rangle - \langle x, g
-    \rangle_{detached})`: the value of :math:`L` with the gradient
-    :math:`g \cdot \partial x/\partial\theta` for every parameter
-    :math:`\theta` before ``inputs`` (the chain rule, cut at :math:`x`). A
-    later backward through it gives those parameters the same gradients as
-    a backward through ``loss``. Returns ``loss`` unchanged where no
-    gradient is recorded.
+    ``inputs`` and ``loss``; :math:`s` = ``scale``, the factor the
+    optimizer wrapper's backward applies: :func:`loss_scale_of`), and the
+    result is :math:`L_{detached} + (\langle x, G\rangle/s - \langle x,
+    G\rangle_{detached}/s)`: the value of :math:`L`, and a backward that
+    brings it the gradient :math:`u` sends :math:`G\,u/s` to :math:`x`,
+    hence to every parameter :math:`\theta` before ``inputs`` (the chain
+    rule, cut at :math:`x`). With :math:`u = s` these are the gradients of
+    a backward through ``loss``, bit for bit in fp32. Returns ``loss``
+    unchanged where no gradient is recorded.
     """
     if not (torch.is_grad_enabled() and loss.requires_grad
             and inputs.requires_grad):
         return loss
     grad, = torch.autograd.grad(loss * scale if scale != 1 else loss, inputs)
-    if scale != 1:
-        grad = grad / scale
     link = (inputs * grad).sum()
+    if scale != 1:
+        link = link / scale
     return loss.detach() + (link - link.detach())
 
 
@@ -63,15 +69,15 @@ class _CarriedGrads(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, value, grads, scale, *params):
-        ctx.grads, ctx.scale = grads, scale
+        ctx.save_for_backward(*grads)
+        ctx.scale = scale
         return value.clone()
 
     @staticmethod
     def backward(ctx, grad_output):
         factor = grad_output / ctx.scale
-        grads = tuple(g * factor for g in ctx.grads)
-        ctx.grads = None
-        return (None, None, None) + grads
+        return (None, None, None) + tuple(g * factor
+                                          for g in ctx.saved_tensors)
 
 
 def carry_grads(loss: torch.Tensor, params: Sequence[torch.Tensor],
@@ -81,16 +87,21 @@ def carry_grads(loss: torch.Tensor, params: Sequence[torch.Tensor],
 
     :math:`G = \partial (sL) / \partial\theta` is taken at once for the
     ``params`` that ``loss`` reaches (``torch.autograd.grad``, which frees
-    the graph; :math:`s` = ``scale``, the loss scale a ``GradScaler`` will
-    apply). The result has the value of :math:`L`; a backward that brings
-    it the gradient :math:`u` adds :math:`G\,u/s` to each parameter's
-    ``.grad`` (through its ``AccumulateGrad``, so DDP's hooks fire as
-    usual): with :math:`u = s` (the wrapper's plain backward) exactly the
-    gradients a backward through ``loss`` gives, at the cost of one
-    parameter-sized buffer instead of the graph's activations. Returns
-    ``loss`` unchanged where no gradient is recorded.
+    the graph; :math:`s` = ``scale``, the factor the optimizer wrapper's
+    backward applies: :func:`loss_scale_of`). The result has the value of
+    :math:`L`; a backward that brings it the gradient :math:`u` adds
+    :math:`G\,u/s` to each parameter's ``.grad`` (through its
+    ``AccumulateGrad``, so DDP's hooks fire as usual). With :math:`u = s`
+    these are the gradients of a backward through ``loss``: bit for bit in
+    fp32; under autocast up to rounding (the one backward sums two passes'
+    gradients of a cached half-precision weight in half precision, this in
+    fp32). ``params`` must hold every parameter ``loss`` reaches (any not
+    listed loses its gradient; pass the model's, duplicates are dropped);
+    a tensor hook on a parameter sees this part twice. Memory: the graph's
+    activations give way to one parameter-sized buffer (two during the
+    backward). Returns ``loss`` unchanged where no gradient is recorded.
     """
-    params = [p for p in params if p.requires_grad]
+    params = list({id(p): p for p in params if p.requires_grad}.values())
     if not (torch.is_grad_enabled() and loss.requires_grad and params):
         return loss
     grads = torch.autograd.grad(loss * scale if scale != 1 else loss,
@@ -132,9 +143,10 @@ class MomentumEncoderMixin:
     def momentum_update(self) -> None:
         r""":math:`\theta_k \leftarrow m\,\theta_k + (1-m)\,\theta_q` for
         the backbone, neck and mixup head (parameters only), as one
-        multi-tensor ``mul_`` and ``add_`` (the same arithmetic as
-        OpenMixup's per-parameter ``mul_(m).add_(q, alpha=1 - m)``, bit for
-        bit, in two kernel groups instead of two launches a parameter)."""
+        multi-tensor ``mul_`` and ``add_``: the arithmetic of OpenMixup's
+        per-parameter ``mul_(m).add_(q, alpha=1 - m)`` (bit for bit on the
+        CPU, tested) in two kernel groups instead of two launches a
+        parameter."""
         m = self.momentum
         if m >= 1:
             return
@@ -146,7 +158,8 @@ class MomentumEncoderMixin:
         torch._foreach_add_(twins, onlines, alpha=1 - m)
 
     def before_train_step(self, optim_wrapper) -> None:
-        """Note the loss scale of this step for :func:`through_input`.
+        """Note the loss factor of this step (:func:`loss_scale_of`) for
+        :func:`through_input` and :func:`carry_grads`.
         Called by :meth:`train_step` on one process and by
         ``SUMixDistributedDataParallel`` under DDP."""
         self._loss_scale = loss_scale_of(optim_wrapper)

@@ -299,6 +299,31 @@ def test_freeing_graphs_keeps_every_gradient(family, free, aux):
         assert torch.equal(buf_a[name], buf_b[name]), name
 
 
+def test_freed_graphs_under_gradient_accumulation_match_bit_for_bit():
+    """With ``accumulative_counts=3`` the wrapper's backward divides the
+    summed loss by 3: the carried and chained gradients are taken at that
+    factor (``loss_scale_of``), so the accumulated ``.grad`` of a
+    ``train_step`` equals the one backward's bit for bit."""
+    grads = []
+    for free in (False, True):
+        torch.manual_seed(0)
+        np.random.seed(1)
+        model = build('samix', free_momentum_graph=free,
+                      free_one_hot_graph=free)
+        model.train()
+        wrapper = OptimWrapper(torch.optim.SGD(
+            [p for p in model.parameters() if p.requires_grad], lr=0.1),
+            accumulative_counts=3)
+        x, samples, _ = batch(n=6, size=16)
+        model.train_step(dict(inputs=x, data_samples=samples), wrapper)
+        assert model._loss_scale == 1 / 3  # no optimizer step yet
+        grads.append({n: p.grad for n, p in model.named_parameters()
+                      if p.grad is not None})
+    assert grads[0].keys() == grads[1].keys()
+    for name in grads[0]:
+        assert torch.equal(grads[0][name], grads[1][name]), name
+
+
 def test_checkpointed_backbone_keeps_the_one_backward():
     """Reentrant checkpointing (``with_cp=True``) refuses
     ``torch.autograd.grad``: such a model falls back to the one backward

@@ -89,6 +89,16 @@ def test_carry_grads_spends_the_graph_and_adds_hand_computed_gradients():
     assert carry_grads(detached, [theta]) is detached
 
 
+def test_carry_grads_drops_duplicates_and_keeps_retain_graph():
+    theta, x, loss, _ = _graph(3)
+    ref, = torch.autograd.grad(loss, theta, retain_graph=True)
+    carried = carry_grads(loss, [theta, theta])  # a tied weight listed twice
+    carried.backward(retain_graph=True)
+    assert torch.equal(theta.grad, ref)
+    carried.backward()  # as a backward through the graph would allow
+    assert torch.equal(theta.grad, ref + ref)
+
+
 class _Scaler:
     def get_scale(self):
         return 1024.0
@@ -101,3 +111,8 @@ def test_loss_scale_of_reads_an_amp_scaler_and_defaults_to_one():
     assert loss_scale_of(wrapper) == 1.0
     wrapper.loss_scaler = _Scaler()
     assert loss_scale_of(wrapper) == 1024.0
+    accumulating = OptimWrapper(torch.optim.SGD(
+        [torch.zeros(1, requires_grad=True)], lr=0.1), accumulative_counts=3)
+    assert loss_scale_of(accumulating) == 1 / 3  # its scale_loss divides
+    accumulating.loss_scaler = _Scaler()
+    assert loss_scale_of(accumulating) == 1024.0 / 3
