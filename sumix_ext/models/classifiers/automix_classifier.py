@@ -174,7 +174,7 @@ class AutoMixClassifier(MomentumEncoderMixin, MixupClassifier):
             self.register_buffer('mask_loss_weight',
                                  torch.tensor(self.mask_loss))
         self.lam_margin = float(lam_margin)
-        self._loss_scale = 1.0  # the step's AMP loss scale (before_step)
+        self._loss_scale = 1.0  # the step's loss factor (before_train_step)
         self.head_mix = MODELS.build(copy.deepcopy(head))
         self.backbone_k = momentum_backbone(self, backbone)
         self.free_momentum_graph, self.free_one_hot_graph = can_free_graphs(
